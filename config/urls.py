@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+
+from configurator import views as pages
+from production import views as production_pages
+
+api_patterns = [
+    path("", include("configurator.api.urls")),
+    path("", include("customers.api.urls")),
+    path("", include("production.api.urls")),
+    path("auth/token/", obtain_auth_token, name="auth-token"),
+]
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("configure/<slug:slug>/", pages.configure, name="configure"),
+    path("designs/", pages.design_list, name="design-list"),
+    path("designs/<int:design_id>/", pages.design_detail, name="design-detail"),
+    path("production/", production_pages.production_queue, name="production-queue"),
+    path("healthz", pages.healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include((api_patterns, "api"))),
+    path("admin/", admin.site.urls),
+]

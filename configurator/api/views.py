@@ -1,0 +1,181 @@
+from django.http import FileResponse
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from configurator.geometry import registry
+from configurator.models import DesignRevision
+from configurator.selectors import (
+    design_get_for_user,
+    design_list_for_user,
+    product_get,
+    product_list,
+    revision_file_get_for_user,
+    revision_get_for_user,
+    revision_list_for_design,
+)
+from configurator.services import design_create, design_rename, revision_request
+from customers.selectors import measurement_set_feet, measurement_set_get_for_user
+from customers.services import customer_get_or_create_for_user, measurement_set_record
+
+
+class ProductOutputSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    base_price = serializers.DecimalField(max_digits=8, decimal_places=2)
+    currency = serializers.CharField()
+    options = serializers.SerializerMethodField()
+
+    def get_options(self, product) -> list[dict]:
+        return registry.option_schema(product.generator_key)
+
+
+class ProductListApi(APIView):
+    permission_classes = [AllowAny]  # the catalogue is public
+
+    def get(self, request):
+        return Response(ProductOutputSerializer(product_list(), many=True).data)
+
+
+class ProductDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request, slug: str):
+        return Response(ProductOutputSerializer(product_get(slug=slug)).data)
+
+
+class RevisionOutputSerializer(serializers.ModelSerializer):
+    design = serializers.IntegerField(source="design_id")
+    files = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DesignRevision
+        fields = [
+            "id", "design", "number", "params_hash", "parameters", "measurements", "sides", "measurement_set",
+            "status", "failure_reason", "report", "created_at", "started_at", "finished_at", "files",
+        ]
+
+    def get_files(self, revision) -> list[dict]:
+        request = self.context.get("request")
+        return [
+            {
+                "side": item.side,
+                "kind": item.kind,
+                "sha256": item.sha256,
+                "size_bytes": item.size_bytes,
+                "url": reverse(
+                    "api:revision-file",
+                    kwargs={"revision_id": revision.pk, "side": item.side, "kind": item.kind},
+                    request=request,
+                ),
+            }
+            for item in revision.files.all()
+        ]
+
+
+class DesignOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    product = serializers.CharField(source="template.slug")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class DesignListCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        product = serializers.SlugField()
+        name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+
+    def get(self, request):
+        return Response(DesignOutputSerializer(design_list_for_user(user=request.user), many=True).data)
+
+    def post(self, request):
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        template = product_get(slug=payload.validated_data["product"])
+        customer = customer_get_or_create_for_user(user=request.user)
+        design = design_create(customer=customer, template=template, name=payload.validated_data["name"])
+        return Response(DesignOutputSerializer(design).data, status=status.HTTP_201_CREATED)
+
+
+class DesignDetailApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=120, allow_blank=True)
+
+    def get(self, request, design_id: int):
+        design = design_get_for_user(design_id=design_id, user=request.user)
+        revisions = RevisionOutputSerializer(revision_list_for_design(design=design), many=True, context={"request": request})
+        return Response({**DesignOutputSerializer(design).data, "revisions": revisions.data})
+
+    def patch(self, request, design_id: int):
+        design = design_get_for_user(design_id=design_id, user=request.user, for_write=True)
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        design = design_rename(design=design, name=payload.validated_data["name"])
+        return Response(DesignOutputSerializer(design).data)
+
+
+class RevisionListRequestApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        parameters = serializers.DictField(required=False, default=dict)
+        # Either inline measurements (recorded as a new typed set) or the id of a set already recorded.
+        measurements = serializers.JSONField(required=False)
+        measurement_set = serializers.IntegerField(required=False)
+        side = serializers.CharField(required=False, default="both")
+
+        def validate(self, data):
+            if ("measurements" in data) == ("measurement_set" in data):
+                raise serializers.ValidationError("Send either 'measurements' or 'measurement_set', not both or neither.")
+            return data
+
+    def get(self, request, design_id: int):
+        design = design_get_for_user(design_id=design_id, user=request.user)
+        return Response(
+            RevisionOutputSerializer(revision_list_for_design(design=design), many=True, context={"request": request}).data
+        )
+
+    def post(self, request, design_id: int):
+        design = design_get_for_user(design_id=design_id, user=request.user, for_write=True)
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        if "measurement_set" in data:
+            measurement_set = measurement_set_get_for_user(measurement_set_id=data["measurement_set"], user=request.user)
+        else:
+            measurement_set = measurement_set_record(customer=design.customer, feet=data["measurements"])
+        revision = revision_request(
+            design=design,
+            options=data["parameters"],
+            feet=measurement_set_feet(measurement_set=measurement_set),
+            side=data["side"],
+            measurement_set=measurement_set,
+        )
+        return Response(
+            RevisionOutputSerializer(revision, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
+        )
+
+
+class RevisionDetailApi(APIView):
+    def get(self, request, revision_id: int):
+        revision = revision_get_for_user(revision_id=revision_id, user=request.user)
+        return Response(RevisionOutputSerializer(revision, context={"request": request}).data)
+
+
+CONTENT_TYPES = {"3mf": "model/3mf", "stl": "model/stl", "glb": "model/gltf-binary", "png": "image/png"}
+
+
+class RevisionFileApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request, revision_id: int, side: str, kind: str):
+        stored = revision_file_get_for_user(revision_id=revision_id, side=side, kind=kind, user=request.user)
+        filename = f"sartoria-{stored.revision.design_id}-r{stored.revision.number}-{side}.{kind}"
+        return FileResponse(
+            stored.file.open("rb"),
+            content_type=CONTENT_TYPES[kind],
+            as_attachment=kind != "png",
+            filename=filename,
+        )

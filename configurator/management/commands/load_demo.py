@@ -1,0 +1,68 @@
+"""Load the demo catalogue, a demo shopper with measurements, and a production user. Safe to run again."""
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from configurator.models import ProductTemplate
+from customers.services import customer_get_or_create_for_user, measurement_set_record
+
+DEMO_PRODUCTS = [
+    {
+        "slug": "insole",
+        "name": "Custom-fitted insole",
+        "description": "An insole cut to your foot outline, with arch support that follows your arch and a heel cup.",
+        "generator_key": "insole",
+        "base_price": Decimal("39.00"),
+    },
+    {
+        "slug": "shoe",
+        "name": "Custom-fitted shoe",
+        "description": "A 3D-printed shoe built on a last made from your measurements: upper, collar and sole.",
+        "generator_key": "shoe",
+        "base_price": Decimal("189.00"),
+    },
+]
+# A typical adult foot (ANSUR II medians, male): the example of the measurements format in the README.
+DEMO_FEET = {
+    "left": {"length_mm": 265, "ball_width_mm": 100, "ball_girth_mm": 245, "instep_girth_mm": 250,
+             "heel_width_mm": 65, "arch_height_mm": 18},
+    "right": {"length_mm": 268, "ball_width_mm": 101, "ball_girth_mm": 247, "instep_girth_mm": 252,
+              "heel_width_mm": 66, "arch_height_mm": 18},
+}
+DEMO_USERS = [
+    # username, password, group, is_superuser
+    ("demo", "sartoria-demo", None, False),
+    ("production", "sartoria-production", "production", False),
+    ("admin", "sartoria-admin", None, True),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo catalogue and demo users (demo, production, admin). Idempotent."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        for product in DEMO_PRODUCTS:
+            ProductTemplate.objects.update_or_create(slug=product["slug"], defaults=product)
+        User = get_user_model()
+        for username, password, group, is_superuser in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"email": f"{username}@example.com", "is_superuser": is_superuser,
+                                             "is_staff": is_superuser}
+            )
+            if created:
+                user.set_password(password)
+                user.save()
+            if group:
+                user.groups.add(Group.objects.get(name=group))
+        demo = User.objects.get(username="demo")
+        demo.first_name, demo.last_name = "Giulia", "Demo"
+        demo.save(update_fields=["first_name", "last_name"])
+        measurement_set_record(customer=customer_get_or_create_for_user(user=demo), feet=DEMO_FEET)
+        self.stdout.write(self.style.SUCCESS(
+            f"Loaded {len(DEMO_PRODUCTS)} products and users: "
+            + ", ".join(f"{name}/{password}" for name, password, _, _ in DEMO_USERS)
+        ))

@@ -1,0 +1,94 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Customer, MeasurementSet
+
+
+class ProductTemplate(models.Model):
+    """A product in the catalogue; `generator_key` names its builder in configurator.geometry.registry."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    generator_key = models.CharField(max_length=40)
+    base_price = models.DecimalField(max_digits=8, decimal_places=2)
+    currency = models.CharField(max_length=3, default="EUR")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Design(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="designs")
+    template = models.ForeignKey(ProductTemplate, on_delete=models.PROTECT, related_name="designs")
+    name = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.template} #{self.pk}"
+
+
+class DesignRevision(models.Model):
+    """One immutable build request: options, the measurements it used, and what came out."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    design = models.ForeignKey(Design, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    params_hash = models.CharField(max_length=64)
+    parameters = models.JSONField()  # product options, defaults filled in
+    measurements = models.JSONField()  # snapshot {"left": {...}, "right": {...}} in mm
+    sides = models.JSONField()  # ["left", "right"] or one of them
+    measurement_set = models.ForeignKey(MeasurementSet, null=True, blank=True, on_delete=models.SET_NULL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    failure_reason = models.TextField(blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["design", "params_hash"], name="unique_revision_per_params"),
+            models.UniqueConstraint(fields=["design", "number"], name="unique_revision_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.design} r{self.number}"
+
+
+def revision_file_path(instance: "RevisionFile", filename: str) -> str:
+    return f"revisions/{instance.revision.params_hash[:2]}/{instance.revision.params_hash}/{filename}"
+
+
+class RevisionFile(models.Model):
+    class Kind(models.TextChoices):
+        THREE_MF = "3mf", "3MF"
+        STL = "stl", "STL"
+        GLB = "glb", "GLB"
+        PNG = "png", "PNG"
+
+    revision = models.ForeignKey(DesignRevision, on_delete=models.CASCADE, related_name="files")
+    side = models.CharField(max_length=5)
+    kind = models.CharField(max_length=3, choices=Kind.choices)
+    file = models.FileField(upload_to=revision_file_path, max_length=300)
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["side", "kind"]
+        constraints = [models.UniqueConstraint(fields=["revision", "side", "kind"], name="unique_revision_file")]

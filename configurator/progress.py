@@ -1,0 +1,24 @@
+"""The only place that sends build progress to the browser (sync, so services and tasks can call it)."""
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+
+def design_progress_group(design_id: int) -> str:
+    return f"design-progress.{design_id}"  # group names are ASCII and under 100 characters
+
+
+def progress_send(*, design_id: int, revision_id: int, status: str, stage: str, fraction: float, detail: str = "") -> None:
+    channel_layer = get_channel_layer()
+    if channel_layer is None:
+        return
+    async_to_sync(channel_layer.group_send)(
+        design_progress_group(design_id),
+        {
+            "type": "design.progress",
+            "revision": revision_id,
+            "status": status,
+            "stage": stage,
+            "fraction": round(min(max(fraction, 0.0), 1.0), 3),
+            "detail": detail,
+        },
+    )

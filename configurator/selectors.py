@@ -1,0 +1,88 @@
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+from django.http import Http404
+
+from configurator.models import Design, DesignRevision, ProductTemplate, RevisionFile
+from customers.roles import user_sees_all_designs
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def product_list() -> QuerySet[ProductTemplate]:
+    return ProductTemplate.objects.filter(is_active=True)
+
+
+def product_get(*, slug: str) -> ProductTemplate:
+    product = product_list().filter(slug=slug).first()
+    if product is None:
+        raise Http404(f"No product {slug!r}.")
+    return product
+
+
+def design_list_for_user(*, user: User) -> QuerySet[Design]:
+    """The designs this user may open: their own; production and admins see every design."""
+    designs = Design.objects.select_related("template", "customer")
+    if not user.is_authenticated:
+        return designs.none()
+    if user_sees_all_designs(user):
+        return designs
+    return designs.filter(customer__user=user)
+
+
+def design_get_for_user(*, design_id: int, user: User, for_write: bool = False) -> Design:
+    """Someone else's design is a 404, not a 403: ids must not reveal that a design exists.
+
+    Production reads every design but changes none: `for_write` keeps writes to the owner (and admins).
+    """
+    designs = design_list_for_user(user=user)
+    if for_write and not user.is_superuser:
+        designs = designs.filter(customer__user=user)
+    design = designs.filter(pk=design_id).first()
+    if design is None:
+        raise Http404("No such design.")
+    return design
+
+
+def design_visible_to(*, design_id: int, user: User) -> bool:
+    return design_list_for_user(user=user).filter(pk=design_id).exists()
+
+
+def revision_list_for_design(*, design: Design) -> QuerySet[DesignRevision]:
+    return design.revisions.prefetch_related("files")
+
+
+def revision_get_for_user(*, revision_id: int, user: User) -> DesignRevision:
+    revision = (
+        DesignRevision.objects.select_related("design__template", "design__customer")
+        .prefetch_related("files")
+        .filter(design__in=design_list_for_user(user=user), pk=revision_id)
+        .first()
+    )
+    if revision is None:
+        raise Http404("No such revision.")
+    return revision
+
+
+def revision_latest(*, design: Design) -> DesignRevision | None:
+    return revision_list_for_design(design=design).first()
+
+
+def revision_file_get_for_user(*, revision_id: int, side: str, kind: str, user: User) -> RevisionFile:
+    revision = revision_get_for_user(revision_id=revision_id, user=user)
+    found = revision.files.filter(side=side, kind=kind).first()
+    if found is None:
+        raise Http404(f"Revision {revision_id} has no {kind} file for the {side} side.")
+    return found
+
+
+def revision_list_done(*, revision_ids: list[int] | None = None) -> QuerySet[DesignRevision]:
+    """Finished revisions, newest first: what production can export."""
+    revisions = (
+        DesignRevision.objects.filter(status=DesignRevision.Status.DONE)
+        .select_related("design__template", "design__customer")
+        .prefetch_related("files")
+        .order_by("-finished_at", "-pk")
+    )
+    if revision_ids is not None:
+        revisions = revisions.filter(pk__in=revision_ids)
+    return revisions

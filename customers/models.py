@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Customer(models.Model):
+    """The golden record: one person, whatever channel they come through."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customer"
+    )
+    email = models.EmailField(blank=True, db_index=True)
+    full_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.full_name or self.email or f"customer #{self.pk}"
+
+
+class ChannelIdentity(models.Model):
+    """How a channel (web account, loyalty card, store QR code...) knows this customer."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web account")
+        LOYALTY = "loyalty", _("Loyalty card")
+        QR = "qr", _("QR code")
+        API = "api", _("Integration")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="identities")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    external_id = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel", "external_id"], name="unique_channel_identity")]
+
+
+class MeasurementSet(models.Model):
+    """One sitting of foot measurements. Sets are only ever added, so a design can point at what it was built from."""
+
+    class Source(models.TextChoices):
+        TYPED = "typed", _("Typed in")
+        STORE = "store", _("Measured in store")
+        SCAN = "scan", _("3D scan")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="measurement_sets")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.TYPED)
+    measured_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-measured_at", "-pk"]
+
+
+class Measurement(models.Model):
+    class Side(models.TextChoices):
+        LEFT = "left", _("Left")
+        RIGHT = "right", _("Right")
+
+    class Kind(models.TextChoices):
+        LENGTH = "length_mm", _("Foot length")
+        BALL_WIDTH = "ball_width_mm", _("Ball width")
+        BALL_GIRTH = "ball_girth_mm", _("Ball girth")
+        INSTEP_GIRTH = "instep_girth_mm", _("Instep girth")
+        HEEL_WIDTH = "heel_width_mm", _("Heel width")
+        ARCH_HEIGHT = "arch_height_mm", _("Arch height")
+
+    measurement_set = models.ForeignKey(MeasurementSet, on_delete=models.CASCADE, related_name="measurements")
+    side = models.CharField(max_length=5, choices=Side.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    value_mm = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["measurement_set", "side", "kind"], name="unique_measurement_per_set"),
+            models.CheckConstraint(condition=models.Q(value_mm__gt=0), name="measurement_positive"),
+        ]

@@ -1,0 +1,38 @@
+import io
+import zipfile
+
+import pytest
+
+from production.exporters import ExportRefused, PrintEntry, batch_zip
+
+
+def entry(**report_overrides) -> PrintEntry:
+    side_report = {"watertight": True, "extents_mm": [280.0, 105.0, 30.0], "length_mm": 280.0, "volume_mm3": 90000.0}
+    side_report.update(report_overrides)
+    return PrintEntry(
+        revision_id=7, design_id=3, customer_id=2, product="shoe", revision_number=1, params_hash="ab" * 32,
+        files={("right", "3mf"): b"3mf-bytes", ("right", "stl"): b"stl-bytes", ("right", "png"): b"png"},
+        sha256={("right", "3mf"): "x"}, report={"sides": {"right": side_report}},
+    )
+
+
+def test_batch_holds_print_files_and_job_sheet_but_not_previews():
+    archive = zipfile.ZipFile(io.BytesIO(batch_zip([entry()])))
+    assert sorted(archive.namelist()) == [
+        "design-3-r1/shoe-right.3mf", "design-3-r1/shoe-right.stl", "job_sheet.csv", "manifest.json"]
+    assert archive.read("design-3-r1/shoe-right.3mf") == b"3mf-bytes"
+
+
+def test_not_watertight_is_refused():
+    with pytest.raises(ExportRefused, match="not watertight"):
+        batch_zip([entry(watertight=False)])
+
+
+def test_larger_than_the_bed_is_refused():
+    with pytest.raises(ExportRefused, match="build volume"):
+        batch_zip([entry(extents_mm=[400.0, 100.0, 30.0])])
+
+
+def test_empty_batch_is_refused():
+    with pytest.raises(ExportRefused):
+        batch_zip([])
