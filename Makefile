@@ -31,7 +31,7 @@ test: install-dev
 	$(PY) -m config.launcher exec -- $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install-dev
-	$(PY) bench/bench_geometry.py
+	$(PY) bench/bench_click_to_preview.py
 
 clean:
 	rm -rf $(VENV) var

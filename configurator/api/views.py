@@ -122,7 +122,7 @@ class RevisionListRequestApi(APIView):
     class InputSerializer(serializers.Serializer):
         parameters = serializers.DictField(required=False, default=dict)
         # Either inline measurements (recorded as a new typed set) or the id of a set already recorded.
-        measurements = serializers.JSONField(required=False)
+        measurements = serializers.DictField(required=False)
         measurement_set = serializers.IntegerField(required=False)
         side = serializers.CharField(required=False, default="both")
 

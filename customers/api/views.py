@@ -24,7 +24,7 @@ class MeasurementSetOutputSerializer(serializers.Serializer):
 
 class MeasurementSetListCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
-        measurements = serializers.JSONField()
+        measurements = serializers.DictField()  # not JSONField: it rejects NaN before we can name the field
         source = serializers.ChoiceField(choices=MeasurementSet.Source.choices, default=MeasurementSet.Source.TYPED)
 
     def get(self, request):

@@ -1,0 +1,54 @@
+"""Errors raised by the geometry package (no Django here)."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def _rebuild(cls, field, message, value, allowed):  # pickle support (Celery may pickle errors)
+    return cls(field, message, value=value, allowed=allowed)
+
+
+class ParameterError(ValueError):
+    """
+    A measurement or product option is missing, malformed or implausible.
+
+    Attributes
+    ----------
+    field : str
+      Name of the offending field, e.g. ``"length_mm"`` or ``"thickness_mm"``.
+    message : str
+      Human explanation, without the field name.
+    value : Any
+      The rejected value (``None`` when missing).
+    allowed : str or None
+      Human description of what is allowed, e.g. ``"150–350 mm"``.
+    """
+
+    def __init__(self, field: str, message: str, *, value: Any = None, allowed: str | None = None):
+        self.field = field
+        self.message = message
+        self.value = value
+        self.allowed = allowed
+        super().__init__(field, message)
+
+    def __str__(self) -> str:
+        text = f"Invalid {self.field}"
+        if self.value is not None:
+            text += f" = {self.value!r}"
+        text += f": {self.message.rstrip('.')}"
+        if self.allowed:
+            text += f" (allowed: {self.allowed})"
+        return text + "."
+
+    def __reduce__(self):
+        return (_rebuild, (type(self), self.field, self.message, self.value, self.allowed))
+
+    def to_dict(self) -> dict:
+        """JSON-safe description (NaN/inf and other odd values are given as their repr)."""
+        value = self.value
+        if not (value is None or isinstance(value, (bool, int, str))
+                or (isinstance(value, float) and math.isfinite(value))):
+            value = repr(value)
+        return {"field": self.field, "message": self.message, "value": value,
+                "allowed": self.allowed, "detail": str(self)}

@@ -1,0 +1,94 @@
+"""Mesh -> file bytes: binary STL, 3MF (one named object, millimetres) and GLB."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from xml.sax.saxutils import quoteattr
+
+import numpy as np
+import trimesh
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="model" ContentType="application/vnd.ms-package.3dmanufacturing-3dmodel+xml"/>'
+    '</Types>')
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Target="/3D/3dmodel.model" Id="rel0" '
+    'Type="http://schemas.microsoft.com/3dmanufacturing/2013/01/3dmodel"/></Relationships>')
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def to_stl(mesh: trimesh.Trimesh) -> bytes:
+    """Binary STL (units are implicit: mm)."""
+    return trimesh.exchange.stl.export_stl(mesh)
+
+
+def _rows(template: str, array: np.ndarray) -> str:
+    """Format every row of ``array`` with ``template`` (numpy's text writer, no Python loop here)."""
+    buffer = io.StringIO()
+    np.savetxt(buffer, array, fmt=template, newline="")
+    return buffer.getvalue()
+
+
+def to_3mf(mesh: trimesh.Trimesh, *, name: str, color: str | None = None) -> bytes:
+    """
+    3MF package with one object called ``name``, unit millimetre, optional display colour.
+
+    Parameters
+    ----------
+    mesh : trimesh.Trimesh
+      Watertight mesh in mm.
+    name : str
+      Object name shown by slicers.
+    color : str or None
+      ``"#rrggbb"``; stored as a base material of the object.
+    """
+    vertices = _rows('<vertex x="%.5f" y="%.5f" z="%.5f"/>', np.asarray(mesh.vertices, float))
+    triangles = _rows('<triangle v1="%d" v2="%d" v3="%d"/>', np.asarray(mesh.faces, np.int64))
+    material, object_attrs = "", ""
+    if color is not None:
+        if not _HEX.match(color):
+            raise ValueError(f"color must look like '#c8553d', got {color!r}")
+        material = (f'<basematerials id="1"><base name={quoteattr(name)} '
+                    f'displaycolor="{color.upper()}FF"/></basematerials>')
+        object_attrs = ' pid="1" pindex="0"'
+    model = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<model unit="millimeter" xml:lang="en-US" '
+        'xmlns="http://schemas.microsoft.com/3dmanufacturing/core/2015/02">'
+        f'<metadata name="Title">{_escape(name)}</metadata>'
+        f'<resources>{material}<object id="2" name={quoteattr(name)} type="model"{object_attrs}>'
+        f'<mesh><vertices>{vertices}</vertices><triangles>{triangles}</triangles></mesh></object>'
+        '</resources><build><item objectid="2"/></build></model>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _RELS)
+        archive.writestr("3D/3dmodel.model", model)
+    return buffer.getvalue()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_glb(mesh: trimesh.Trimesh, *, color: str | None = None) -> bytes:
+    """
+    Binary glTF for the web viewer. glTF is in metres by convention, so the mesh is scaled
+    by 0.001 and turned so that +y is up (glTF convention); the original is not modified.
+    """
+    web = mesh.copy()
+    # mm -> m, and z-up -> y-up: (x, y, z) -> (x, z, -y)
+    transform = np.diag([0.001, 0.001, 0.001, 1.0]) @ trimesh.transformations.rotation_matrix(-np.pi / 2, [1, 0, 0])
+    web.apply_transform(transform)
+    if color is not None:
+        rgba = [int(color[i:i + 2], 16) for i in (1, 3, 5)] + [255]
+        web.visual = trimesh.visual.TextureVisuals(
+            material=trimesh.visual.material.PBRMaterial(baseColorFactor=rgba, metallicFactor=0.0,
+                                                         roughnessFactor=0.8))
+    return trimesh.exchange.gltf.export_glb(trimesh.Scene(web))

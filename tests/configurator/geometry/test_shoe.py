@@ -1,0 +1,109 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from configurator.geometry import registry
+from configurator.geometry._shape import section_girth
+from configurator.geometry.errors import ParameterError
+from configurator.geometry.foot import FootMeasurements
+from configurator.geometry.shoe import BELOW_FRACTION, ShoeParams, last, shoe
+
+from ._support import EXAMPLE_FOOT, assert_printable, cast_along_x, feet, options_strategy
+
+
+def cavity_length_mm(mesh, params) -> float:
+    """
+    Inner length measured on the shoe itself: bundles of rays along +x from inside the forefoot
+    and along -x from inside the heel, just above the footbed; the farthest hits are the cavity ends.
+    """
+    the_last = last(params)
+    sign = 1.0 if params.side == "right" else -1.0
+    width = params.foot.ball_width_mm
+    y = np.linspace(-0.3 * width, 0.3 * width, 13)
+    results = []
+    for x_origin, direction in ((0.75 * params.foot.length_mm, 1.0), (0.12 * params.foot.length_mm, -1.0)):
+        floor = float(the_last.footbed_mm(x_origin))
+        z = floor + np.linspace(0.5, 14.0, 28)
+        origins = np.array([[x_origin, sign * yy, zz] for yy in y for zz in z])
+        hits = cast_along_x(mesh, origins, direction)
+        assert np.isfinite(hits).any()
+        results.append(np.nanmax(hits) if direction > 0 else np.nanmin(hits))
+    return results[0] - results[1]
+
+
+@settings(max_examples=15, deadline=None)
+@given(foot=feet, options=options_strategy(registry.option_schema("shoe")), side=st.sampled_from(["left", "right"]))
+def test_shoe_is_printable_and_measures_right(foot, options, side):
+    # given a real ANSUR foot and any options
+    params = registry.parse("shoe", options=options, foot=foot, side=side)
+    expected = registry.expected_dimensions("shoe", params)
+    # when built
+    mesh = registry.build("shoe", params)
+    # then it is one clean solid of the expected size
+    report = assert_printable(mesh)
+    assert abs(report["length_mm"] - expected["length_mm"]) <= 1.0
+    assert abs(report["extents_mm"][1] - expected["width_mm"]) <= 1.0
+    assert 10_000 <= report["triangles"] <= 60_000
+    # and the last (the cavity before subtraction) is exactly the inner length long
+    the_last = last(params).tube()
+    assert the_last.extents[0] == pytest.approx(expected["inner_length_mm"], abs=1e-6)
+    assert the_last.extents[1] == pytest.approx(foot["ball_width_mm"], abs=1.0)
+
+
+@settings(max_examples=6, deadline=None)
+@given(foot=feet, toe_allowance_mm=st.floats(5.0, 25.0), toe_shape=st.sampled_from(["round", "almond", "square"]),
+       heel_height_mm=st.sampled_from([0.0, 10.0, 40.0]), side=st.sampled_from(["left", "right"]))
+def test_cavity_length_measured_by_rays(foot, toe_allowance_mm, toe_shape, heel_height_mm, side):
+    params = registry.parse("shoe", options={"toe_allowance_mm": toe_allowance_mm, "toe_shape": toe_shape,
+                                             "heel_height_mm": heel_height_mm}, foot=foot, side=side)
+    mesh = shoe(params)
+    expected = registry.expected_dimensions("shoe", params)["inner_length_mm"]
+    assert abs(cavity_length_mm(mesh, params) - expected) <= 1.0
+
+
+def test_ball_section_girth_matches_measurement():
+    foot = FootMeasurements.from_dict(EXAMPLE_FOOT)
+    the_last = last(ShoeParams(foot=foot, side="right"))
+    x = np.array([0.72 * foot.length_mm])
+    _, half = the_last.plan.centre_half(x)
+    height = the_last.height_mm(x)
+    girth = section_girth(half, BELOW_FRACTION * height, (1 - BELOW_FRACTION) * height)
+    assert girth[0] == pytest.approx(foot.ball_girth_mm, rel=0.01)
+
+
+def test_collar_is_open_and_floor_is_at_sole_thickness():
+    foot = FootMeasurements.from_dict(EXAMPLE_FOOT)
+    params = ShoeParams(foot=foot, side="right", sole_thickness_mm=10.0, heel_height_mm=0.0)
+    mesh = shoe(params)
+    # a ray straight down through the collar opening lands on the footbed, not on the upper
+    x = 0.3 * foot.length_mm
+    swapped = mesh.copy()
+    swapped.vertices = mesh.vertices[:, ::-1]  # z becomes the "x" axis of the ray helper
+    first_hit_z = cast_along_x(swapped, np.array([[500.0, 0.0, x]]), -1.0)
+    assert first_hit_z[0] == pytest.approx(10.0, abs=0.1)
+
+
+def test_left_is_the_mirror_of_right():
+    foot = FootMeasurements.from_dict(EXAMPLE_FOOT)
+    right = shoe(ShoeParams(foot=foot, side="right"))
+    left = shoe(ShoeParams(foot=foot, side="left"))
+    assert left.volume == pytest.approx(right.volume, rel=1e-6)
+    assert left.is_winding_consistent and left.volume > 0
+    np.testing.assert_allclose(left.vertices, right.vertices * [1, -1, 1])
+
+
+def test_progress_is_reported_in_order():
+    calls = []
+    shoe(ShoeParams(foot=FootMeasurements.from_dict(EXAMPLE_FOOT), side="right"),
+         on_progress=lambda stage, fraction: calls.append((stage, fraction)))
+    fractions = [fraction for _, fraction in calls]
+    assert len(calls) >= 3 and fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+@pytest.mark.parametrize("field, value", [("wall_thickness_mm", 1.0), ("sole_thickness_mm", 25.0),
+                                          ("toe_shape", "pointy"), ("heel_height_mm", float("nan")),
+                                          ("toe_allowance_mm", True)])
+def test_params_validate_in_post_init(field, value):
+    with pytest.raises(ParameterError) as caught:
+        ShoeParams(**{"foot": FootMeasurements.from_dict(EXAMPLE_FOOT), "side": "right", field: value})
+    assert caught.value.field == field
