@@ -56,7 +56,7 @@
   function showError(error) {
     const data = error.data || {};
     let message = data.detail || error.message;
-    if (data.allowed) message += ` (${data.allowed})`;
+    if (data.allowed && !message.includes(data.allowed)) message += ` (${data.allowed})`;
     el("form-error").textContent = message;
     el("form-error").hidden = false;
     if (data.field) {
@@ -110,12 +110,16 @@
     downloads.replaceChildren();
     for (const file of revision.files) {
       if (file.kind === "png") {
+        const figure = document.createElement("figure");
         const img = document.createElement("img");
+        const caption = document.createElement("figcaption");
         img.src = file.url;
-        img.alt = `${file.side}`;
+        img.alt = `${TEXT.preview} (${TEXT[file.side] || file.side})`;
         img.className = "preview";
         img.dataset.side = file.side;
-        previews.append(img);
+        caption.textContent = TEXT[file.side] || file.side;
+        figure.append(img, caption);
+        previews.append(figure);
       } else {
         const li = document.createElement("li");
         const a = document.createElement("a");
