@@ -4,9 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev run test bench clean
+.PHONY: install install-dev translations run test bench clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed translations
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,11 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-install-dev: $(VENV)/.installed-dev
+# Italian and English: the .po files are the source, compiled with Babel (no system gettext needed).
+translations: $(VENV)/.installed
+	$(PY) -m babel.messages.frontend compile -d locale -D django --statistics
+
+install-dev: $(VENV)/.installed-dev translations
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt

@@ -120,6 +120,8 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_DEFAULT_QUEUE = env("SARTORIA_CELERY_QUEUE", default="sartoria")
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-build leaves the message for another one
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A build takes seconds; if its worker is killed outright, Redis hands the message to another after this.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("SARTORIA_TASK_VISIBILITY_TIMEOUT_S", default=600)}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True  # state lives on DesignRevision, not in a result backend
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -136,6 +138,13 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+
+# Behind HTTPS in production: DJANGO_SECURE=1 turns on the settings `check --deploy` asks for.
+if env.bool("DJANGO_SECURE", default=False):
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 30
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
