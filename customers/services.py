@@ -1,4 +1,3 @@
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,17 +13,11 @@ from customers.selectors import measurement_set_feet, measurement_set_latest
 FOOT_SIDES = ("left", "right")
 
 
-def json_safe_value(value: Any) -> Any:
-    """NaN and infinity are not JSON: echo them back as text so the error response itself cannot fail."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    return value if isinstance(value, (int, float, str, bool, type(None))) else repr(value)
-
-
 def parameter_error_to_application_error(error: ParameterError, *, prefix: str) -> ApplicationError:
+    """The geometry's refusal as an API error; `to_dict` keeps NaN and odd values JSON-safe."""
+    described = error.to_dict()
     return ApplicationError(
-        str(error),
-        {"field": f"{prefix}{error.field}", "value": json_safe_value(error.value), "allowed": error.allowed},
+        str(error), {"field": f"{prefix}{error.field}", "value": described["value"], "allowed": described["allowed"]}
     )
 
 

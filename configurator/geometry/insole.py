@@ -43,9 +43,6 @@ class InsoleParams(Params):
 
     OPTIONS = INSOLE_OPTIONS  # class attribute (no annotation): not a dataclass field
 
-    def __post_init__(self) -> None:
-        self._validate()
-
     @property
     def total_length_mm(self) -> float:
         return self.foot.length_mm + self.toe_allowance_mm

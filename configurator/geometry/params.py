@@ -107,7 +107,7 @@ class Params:
         """Equal parameters give the same preview and the same print file."""
         return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()
 
-    def _validate(self) -> None:
+    def __post_init__(self) -> None:  # dataclass subclasses inherit it: every product validates the same way
         # Local import: foot.py imports nothing from here, but keep the dependency one way.
         from .foot import FootMeasurements
 

@@ -52,9 +52,6 @@ class ShoeParams(Params):
 
     OPTIONS = SHOE_OPTIONS  # class attribute (no annotation): not a dataclass field
 
-    def __post_init__(self) -> None:
-        self._validate()
-
     @property
     def inner_length_mm(self) -> float:
         return self.foot.length_mm + self.toe_allowance_mm
