@@ -124,7 +124,7 @@
         const li = document.createElement("li");
         const a = document.createElement("a");
         a.href = file.url;
-        a.textContent = `${TEXT.download} ${file.side} ${file.kind.toUpperCase()}`;
+        a.textContent = `${TEXT.download} ${file.kind.toUpperCase()} (${TEXT[file.side] || file.side})`;
         a.dataset.kind = file.kind;
         li.append(a, ` (${Math.round(file.size_bytes / 1024)} KB)`);
         downloads.append(li);
