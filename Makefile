@@ -4,7 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev translations run test bench clean
+.PHONY: install install-dev translations system-deps run test bench clean
+
+# Debian packages for the real slicer checks, the OpenSCAD comparison and GL previews (EGL on Mesa).
+# Installed when run as root with apt-get (CI, fresh machines); elsewhere it says what to install.
+SYSTEM_PACKAGES := prusa-slicer admesh openscad libegl1 libegl-mesa0 libgl1-mesa-dri
 
 install: $(VENV)/.installed translations
 
@@ -20,6 +24,12 @@ translations: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev translations
 
+system-deps:
+	@if dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	else echo "note: install $(SYSTEM_PACKAGES) for the slicer, OpenSCAD and GL tests (they are skipped without them outside CI)"; fi
+
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
@@ -30,7 +40,7 @@ run: install
 	$(PY) -m config.launcher serve
 
 # The whole suite. Each run gets its own Celery queue and channel prefix, so runs sharing a Redis never mix.
-test: install-dev
+test: install-dev system-deps
 	SARTORIA_CELERY_QUEUE=sartoria-test-$$$$ SARTORIA_CHANNEL_PREFIX=asgi-test-$$$$ \
 	$(PY) -m config.launcher exec -- $(PY) -m pytest $(PYTEST_ARGS)
 

@@ -84,11 +84,16 @@ class RevisionFile(models.Model):
 
     revision = models.ForeignKey(DesignRevision, on_delete=models.CASCADE, related_name="files")
     side = models.CharField(max_length=5)
+    name = models.CharField(max_length=80)  # e.g. "shoe.3mf", "shoe-upper.stl", "preview-side.png"
     kind = models.CharField(max_length=3, choices=Kind.choices)
     file = models.FileField(upload_to=revision_file_path, max_length=300)
     sha256 = models.CharField(max_length=64)
     size_bytes = models.PositiveBigIntegerField()
 
     class Meta:
-        ordering = ["side", "kind"]
-        constraints = [models.UniqueConstraint(fields=["revision", "side", "kind"], name="unique_revision_file")]
+        ordering = ["side", "kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["revision", "side", "name"], name="unique_revision_file_name")]
+
+    @property
+    def is_preview(self) -> bool:
+        return self.kind == self.Kind.PNG

@@ -67,11 +67,11 @@ def revision_latest(*, design: Design) -> DesignRevision | None:
     return revision_list_for_design(design=design).first()
 
 
-def revision_file_get_for_user(*, revision_id: int, side: str, kind: str, user: User) -> RevisionFile:
+def revision_file_get_for_user(*, revision_id: int, side: str, name: str, user: User) -> RevisionFile:
     revision = revision_get_for_user(revision_id=revision_id, user=user)
-    found = revision.files.filter(side=side, kind=kind).first()
+    found = revision.files.filter(side=side, name=name).first()
     if found is None:
-        raise Http404(f"Revision {revision_id} has no {kind} file for the {side} side.")
+        raise Http404(f"Revision {revision_id} has no file {name!r} for the {side} side.")
     return found
 
 

@@ -155,8 +155,8 @@ def revision_build(*, revision_id: int) -> DesignRevision:
     with transaction.atomic():
         revision = DesignRevision.objects.select_for_update().get(pk=revision.pk)
         for side, side_artifacts in artifacts.items():
-            for kind, content in side_artifacts.files.items():
-                revision_file_store(revision=revision, side=side, kind=kind, content=content)
+            for name, content in side_artifacts.files.items():
+                revision_file_store(revision=revision, side=side, name=name, content=content)
         revision.report = pipeline.build_report(product_key, artifacts)
         revision.status = DesignRevision.Status.DONE
         revision.failure_reason = ""
@@ -178,17 +178,17 @@ def revision_fail(*, revision: DesignRevision, reason: str) -> DesignRevision:
     return revision
 
 
-def revision_file_store(*, revision: DesignRevision, side: str, kind: str, content: bytes) -> RevisionFile:
-    """Store one file under a name made of the revision hash; a rebuild replaces, never duplicates."""
+def revision_file_store(*, revision: DesignRevision, side: str, name: str, content: bytes) -> RevisionFile:
+    """Store one file under a path made of the revision hash; a rebuild replaces, never duplicates."""
     sha256 = hashlib.sha256(content).hexdigest()
-    existing = RevisionFile.objects.filter(revision=revision, side=side, kind=kind).first()
+    existing = RevisionFile.objects.filter(revision=revision, side=side, name=name).first()
     if existing is not None:
         if existing.sha256 == sha256 and existing.file.storage.exists(existing.file.name):
             return existing
         existing.file.delete(save=False)
         existing.delete()
-    stored = RevisionFile(revision=revision, side=side, kind=kind, sha256=sha256, size_bytes=len(content))
-    slug = revision.design.template.slug
-    stored.file.save(f"{slug}-{side}.{kind}", ContentFile(content), save=False)
+    kind = name.rsplit(".", 1)[-1]
+    stored = RevisionFile(revision=revision, side=side, name=name, kind=kind, sha256=sha256, size_bytes=len(content))
+    stored.file.save(f"{side}-{name}", ContentFile(content), save=False)
     stored.save()
     return stored

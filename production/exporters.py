@@ -23,7 +23,7 @@ class ExportRefused(ValueError):
 
 @dataclass
 class PrintEntry:
-    """One revision in a batch: where it came from, its files by (side, kind), and its build report."""
+    """One revision in a batch: where it came from, its files by (side, file name), and its build report."""
 
     revision_id: int
     design_id: int
@@ -47,7 +47,7 @@ def entry_check(entry: PrintEntry, *, build_volume_mm: Sequence[float] = BUILD_V
                 f"revision {entry.revision_id} ({side}) measures {extents} mm, larger than the build volume "
                 f"{list(build_volume_mm)} mm."
             )
-    if not any(kind in PRINT_KINDS for _, kind in entry.files):
+    if not any(name.rsplit(".", 1)[-1] in PRINT_KINDS for _, name in entry.files):
         raise ExportRefused(f"revision {entry.revision_id} has no print files.")
 
 
@@ -67,16 +67,16 @@ def batch_zip(entries: Sequence[PrintEntry]) -> bytes:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for entry in entries:
             folder = f"design-{entry.design_id}-r{entry.revision_number}"
-            for (side, kind), content in sorted(entry.files.items()):
-                if kind not in PRINT_KINDS:
+            for (side, name), content in sorted(entry.files.items()):
+                if name.rsplit(".", 1)[-1] not in PRINT_KINDS:
                     continue
-                path = f"{folder}/{entry.product}-{side}.{kind}"
+                path = f"{folder}/{side}/{name}"
                 archive.writestr(path, content)
                 side_report = entry.report.get("sides", {}).get(side, {})
                 writer.writerow(
                     [
                         entry.revision_id, entry.design_id, entry.customer_id, entry.product, side, path,
-                        entry.sha256.get((side, kind), ""), side_report.get("length_mm"),
+                        entry.sha256.get((side, name), ""), side_report.get("length_mm"),
                         round(side_report.get("volume_mm3", 0.0) / 1000.0, 2), side_report.get("watertight"),
                     ]
                 )

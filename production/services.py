@@ -5,7 +5,7 @@ from django.db import transaction
 
 from config.exceptions import ApplicationError
 from configurator.selectors import revision_list_done
-from production.exporters import ExportRefused, PrintEntry, batch_zip
+from production.exporters import PRINT_KINDS, ExportRefused, PrintEntry, batch_zip
 from production.models import PrintExport
 
 MAX_REVISIONS_PER_EXPORT = 200
@@ -39,9 +39,11 @@ def print_files_export(*, revision_ids: list[int], user: AbstractBaseUser) -> tu
             report=revision.report,
         )
         for stored in revision.files.all():
+            if stored.kind not in PRINT_KINDS:
+                continue
             with stored.file.open("rb") as handle:
-                entry.files[(stored.side, stored.kind)] = handle.read()
-            entry.sha256[(stored.side, stored.kind)] = stored.sha256
+                entry.files[(stored.side, stored.name)] = handle.read()
+            entry.sha256[(stored.side, stored.name)] = stored.sha256
         entries.append(entry)
     try:
         content = batch_zip(entries)

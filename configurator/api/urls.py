@@ -10,7 +10,7 @@ urlpatterns = [
     path("designs/<int:design_id>/revisions/", views.RevisionListRequestApi.as_view(), name="revision-list"),
     path("revisions/<int:revision_id>/", views.RevisionDetailApi.as_view(), name="revision-detail"),
     path(
-        "revisions/<int:revision_id>/files/<str:side>/<str:kind>/",
+        "revisions/<int:revision_id>/files/<str:side>/<str:name>",
         views.RevisionFileApi.as_view(),
         name="revision-file",
     ),

@@ -63,12 +63,13 @@ class RevisionOutputSerializer(serializers.ModelSerializer):
         return [
             {
                 "side": item.side,
+                "name": item.name,
                 "kind": item.kind,
                 "sha256": item.sha256,
                 "size_bytes": item.size_bytes,
                 "url": reverse(
                     "api:revision-file",
-                    kwargs={"revision_id": revision.pk, "side": item.side, "kind": item.kind},
+                    kwargs={"revision_id": revision.pk, "side": item.side, "name": item.name},
                     request=request,
                 ),
             }
@@ -170,12 +171,12 @@ CONTENT_TYPES = {"3mf": "model/3mf", "stl": "model/stl", "glb": "model/gltf-bina
 class RevisionFileApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    def get(self, request, revision_id: int, side: str, kind: str):
-        stored = revision_file_get_for_user(revision_id=revision_id, side=side, kind=kind, user=request.user)
-        filename = f"sartoria-{stored.revision.design_id}-r{stored.revision.number}-{side}.{kind}"
+    def get(self, request, revision_id: int, side: str, name: str):
+        stored = revision_file_get_for_user(revision_id=revision_id, side=side, name=name, user=request.user)
+        filename = f"sartoria-{stored.revision.design_id}-r{stored.revision.number}-{side}-{name}"
         return FileResponse(
             stored.file.open("rb"),
-            content_type=CONTENT_TYPES[kind],
-            as_attachment=kind != "png",
+            content_type=CONTENT_TYPES[stored.kind],
+            as_attachment=not stored.is_preview,
             filename=filename,
         )

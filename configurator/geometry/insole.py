@@ -10,6 +10,7 @@ import trimesh
 
 from ._shape import PlanProfile, mirror_y, report, slab_mesh, smoothstep, stations
 from .foot import FootMeasurements
+from .materials import MATERIAL_KEYS
 from .params import OptionSpec, Params
 
 # Fraction of the measured arch height that the support fills.
@@ -26,6 +27,8 @@ INSOLE_OPTIONS = (
     OptionSpec("heel_cup_mm", "Heel cup", "number", 6.0, unit="mm", min=0.0, max=15.0, step=0.5,
                help="Height of the raised rim around the heel."),
     OptionSpec("color", "Colour", "color", "#c8553d", help="Colour of the printed insole."),
+    OptionSpec("material", "Material", "choice", "tpu_85a", choices=MATERIAL_KEYS,
+               help="Material of the printed insole."),
 )
 
 
@@ -40,6 +43,7 @@ class InsoleParams(Params):
     arch_support: str = "medium"
     heel_cup_mm: float = 6.0
     color: str = "#c8553d"
+    material: str = "tpu_85a"
 
     OPTIONS = INSOLE_OPTIONS  # class attribute (no annotation): not a dataclass field
 
@@ -97,6 +101,17 @@ def insole(params: InsoleParams, *, on_progress: Callable[[str, float], None] | 
         mesh = mirror_y(mesh)
     report(on_progress, "done", 1.0)
     return mesh
+
+
+def insole_parts(params: InsoleParams, *,
+                 on_progress: Callable[[str, float], None] | None = None) -> dict[str, trimesh.Trimesh]:
+    """The insole is one part: ``{"insole": mesh}`` (see :func:`insole`)."""
+    return {"insole": insole(params, on_progress=on_progress)}
+
+
+def part_materials(params: InsoleParams) -> dict[str, dict]:
+    """Material id and ``#rrggbb`` colour of the one part, keyed like :func:`insole_parts`."""
+    return {"insole": {"material": params.material, "color": params.color}}
 
 
 def expected_dimensions(params: InsoleParams) -> dict:

@@ -24,6 +24,10 @@ class OptionSpec:
     One product option, as shown in the form and checked on input.
 
     ``type`` is one of ``"number"``, ``"choice"``, ``"color"``, ``"text"``.
+
+    Text options are limited to ``max_length`` characters (published as ``"max"`` in the schema)
+    and, if ``pattern`` is set, must match it in full after upper-casing when ``uppercase`` is true
+    (the value is then stored upper-cased).
     """
 
     name: str
@@ -37,12 +41,15 @@ class OptionSpec:
     choices: tuple[str, ...] | None = None
     help: str = ""
     max_length: int = 40  # only for "text"
+    pattern: str | None = None  # only for "text": regular expression the whole value must match
+    uppercase: bool = False  # only for "text": normalise to upper case before matching
 
     def to_dict(self) -> dict:
         """JSON-safe schema entry."""
         return {
             "name": self.name, "label": self.label, "type": self.type, "unit": self.unit,
-            "min": self.min, "max": self.max, "step": self.step, "default": self.default,
+            "min": self.min, "max": self.max_length if self.type == "text" else self.max, "step": self.step,
+            "default": self.default,
             "choices": list(self.choices) if self.choices is not None else None, "help": self.help,
         }
 
@@ -55,6 +62,8 @@ class OptionSpec:
             return "one of " + ", ".join(repr(c) for c in self.choices)
         if self.type == "color":
             return "a colour like '#c8553d'"
+        if self.help and self.pattern:
+            return f"text of at most {self.max_length} characters: {self.help}"
         return f"text of at most {self.max_length} characters"
 
     def coerce(self, value: Any) -> Any:
@@ -88,6 +97,11 @@ class OptionSpec:
             return value.lower()
         if not isinstance(value, str) or len(value) > self.max_length:
             raise ParameterError(self.name, f"{self.label} must be short text", value=value, allowed=self.allowed)
+        if self.uppercase:
+            value = value.upper()
+        if self.pattern is not None and not re.fullmatch(self.pattern, value):
+            raise ParameterError(self.name, f"{self.label} contains characters that are not allowed", value=value,
+                                 allowed=self.allowed)
         return value
 
 

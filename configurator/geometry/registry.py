@@ -1,7 +1,7 @@
 """Product key -> parameters class, option schema, builder and expected dimensions."""
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any, Callable, Mapping
 
 import trimesh
@@ -16,7 +16,8 @@ from .params import OptionSpec, Params
 @dataclass(frozen=True)
 class _Product:
     params_cls: type
-    builder: Callable[..., trimesh.Trimesh]
+    parts_builder: Callable[..., dict[str, trimesh.Trimesh]]
+    materials: Callable[[Any], dict[str, dict]]
     expected: Callable[[Any], dict]
 
     @property
@@ -25,8 +26,9 @@ class _Product:
 
 
 _PRODUCTS: dict[str, _Product] = {
-    "insole": _Product(_insole.InsoleParams, _insole.insole, _insole.expected_dimensions),
-    "shoe": _Product(_shoe.ShoeParams, _shoe.shoe, _shoe.expected_dimensions),
+    "insole": _Product(_insole.InsoleParams, _insole.insole_parts, _insole.part_materials,
+                       _insole.expected_dimensions),
+    "shoe": _Product(_shoe.ShoeParams, _shoe.shoe_parts, _shoe.part_materials, _shoe.expected_dimensions),
 }
 
 
@@ -66,6 +68,9 @@ def parse(key: str, *, options: Mapping, foot: Mapping, side: str) -> Params:
     side : str
       ``"left"`` or ``"right"``.
 
+    Old option names (``OPTION_ALIASES`` of the parameters class, e.g. the shoe's single ``color``,
+    now ``upper_color``) are accepted and mapped; the new name wins if both are given.
+
     Raises
     ------
     ParameterError
@@ -76,6 +81,14 @@ def parse(key: str, *, options: Mapping, foot: Mapping, side: str) -> Params:
         raise ParameterError("options", "options must be a mapping of option name to value", value=None,
                              allowed=", ".join(spec.name for spec in product.options))
     specs = {spec.name: spec for spec in product.options}
+    aliases = getattr(product.params_cls, "OPTION_ALIASES", {})
+    if any(alias in options for alias in aliases):
+        options = dict(options)
+        for alias, target in aliases.items():
+            if alias in options:
+                # validate under the old name, so errors name the field the caller sent
+                value = replace(specs[target], name=alias).coerce(options.pop(alias))
+                options.setdefault(target, value)
     unknown = sorted(str(name) for name in options if name not in specs)
     if unknown:
         raise ParameterError(unknown[0], f"this is not an option of the {key}", value=options[unknown[0]],
@@ -94,21 +107,53 @@ def _as_params(key: str, params: Params | Mapping) -> Params:
         raise ParameterError("product", f"these parameters are for another product, not the {key}",
                              value=type(params).__name__, allowed=product.params_cls.__name__)
     if isinstance(params, Mapping):
-        names = {field.name for field in fields(product.params_cls)} - {"foot", "side"}
+        names = ({field.name for field in fields(product.params_cls)} - {"foot", "side"}) | set(
+            getattr(product.params_cls, "OPTION_ALIASES", {}))
         return parse(key, options={k: v for k, v in params.items() if k in names},
                      foot=params.get("foot", {}), side=params.get("side"))
     raise ParameterError("params", "parameters must be parsed Params or a mapping", value=repr(params))
 
 
+def build_parts(key: str, params: Params | Mapping, *,
+                on_progress: Callable[[str, float], None] | None = None) -> dict[str, trimesh.Trimesh]:
+    """
+    Build the product's printable parts (mm, heel at x=0, sole on z=0).
+
+    Parameters
+    ----------
+    key : str
+      Product key, see :func:`product_keys`.
+    params : Params or Mapping
+      Normally the result of :func:`parse`; its ``asdict`` form (as stored) is accepted too.
+    on_progress : callable(stage, fraction), optional
+      Called a few times with increasing fraction in [0, 1], last with 1.0.
+
+    Returns
+    -------
+    parts : dict of str to trimesh.Trimesh
+      Ordered; shoe: ``upper``, ``midsole``, ``outsole``; insole: ``insole``. Every part is
+      watertight and one body; parts touch but do not overlap, and together form the product.
+    """
+    return _product(key).parts_builder(_as_params(key, params), on_progress=on_progress)
+
+
 def build(key: str, params: Params | Mapping, *,
           on_progress: Callable[[str, float], None] | None = None) -> trimesh.Trimesh:
     """
-    Build the product's mesh (mm, heel at x=0, sole on z=0).
-
-    ``params`` is normally the result of :func:`parse`; its ``asdict`` form is accepted too.
-    ``on_progress(stage, fraction)`` is called a few times with increasing fraction in [0, 1].
+    Build the product as one mesh (mm, heel at x=0, sole on z=0): the parts of :func:`build_parts`
+    concatenated, for previews. Each part is closed, so the mesh is watertight, but it has as
+    many bodies as parts; print files should use :func:`build_parts`.
     """
-    return _product(key).builder(_as_params(key, params), on_progress=on_progress)
+    parts = build_parts(key, params, on_progress=on_progress)
+    return trimesh.util.concatenate(list(parts.values())) if len(parts) > 1 else next(iter(parts.values()))
+
+
+def part_materials(key: str, params: Params | Mapping) -> dict[str, dict]:
+    """
+    Material and colour of each part: ``{"upper": {"material": "tpu_95a", "color": "#c8553d"}, ...}``,
+    with the same keys as :func:`build_parts`; materials are keys of :data:`.materials.MATERIALS`.
+    """
+    return _product(key).materials(_as_params(key, params))
 
 
 def expected_dimensions(key: str, params: Params | Mapping) -> dict:

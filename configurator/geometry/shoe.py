@@ -1,6 +1,21 @@
 """
-Shoe: a last lofted from the measurements, an upper shelled around it with a collar opening,
-and a sole with an optional heel rise, booleaned into one watertight solid with manifold3d.
+Shoe in three printable parts: an upper shelled around a last (with a collar opening and optional
+engraved initials), a midsole (solid, or a honeycomb graded from heel to toe) and an outsole with a tread.
+
+Frame: heel at x=0, toe towards +x, sole bottom on z=0, +z up, mm. Built for the right foot and
+mirrored in y for the left.
+
+The last (the inside of the shoe) comes from the foot measurements plus these allowances:
+
+* toe room: the ``toe_allowance_mm`` option, added in front of the longest toe;
+* girth ease: :data:`BALL_GIRTH_EASE_MM` / :data:`INSTEP_GIRTH_EASE_MM` added to the measured girths;
+* heel pitch: the ``heel_height_mm`` option, how much higher the footbed is under the heel than
+  under the ball (a smooth ramp between 22 % and 62 % of the foot length);
+* toe spring: :data:`TOE_SPRING_MM`, the lift of the toe tip off the ground, rising smoothly from
+  the ball line (:data:`TOE_SPRING_START`) to the tip; applied to the last and the sole alike.
+
+Parts are cut from common solids so that they touch without overlapping; a
+:data:`CONTACT_GAP_MM` gap keeps coincident vertices of different parts apart in exported files.
 """
 from __future__ import annotations
 
@@ -9,11 +24,15 @@ from typing import Callable
 
 import manifold3d
 import numpy as np
+import shapely
 import trimesh
 
+from . import engraving, lattice
+from ._manifold import cross_section, prism, to_manifold, to_trimesh
 from ._shape import (PlanProfile, end_rounding, mirror_y, pchip, report, section_girth, slab_mesh, smoothstep,
                      stations, tube_mesh, TOE_SHAPES)
 from .foot import FootMeasurements
+from .materials import MATERIAL_KEYS
 from .params import OptionSpec, Params
 
 BELOW_FRACTION = 0.3    # share of a last section's height below its widest line
@@ -21,6 +40,39 @@ MIN_BALL_HEIGHT_MM = 18.0  # flattest last we make (very low girth/width ratios 
 WELT_MM = 2.0           # how far the sole sticks out beyond the upper
 STATIONS = 110          # sections along the last
 AROUND = 72             # points per section
+SOLE_STATIONS = 90      # grid stations along the sole
+SOLE_ACROSS = 16        # grid points across the sole
+
+BALL_GIRTH_EASE_MM = 4.0
+"""Girth ease at the ball: the last's ball girth is the measured ball girth plus this (a casual fit)."""
+INSTEP_GIRTH_EASE_MM = 4.0
+"""Girth ease at the instep: the last's instep girth is the measured instep girth plus this."""
+TOE_SPRING_MM = 4.0
+"""Toe spring: how far the toe tip is lifted off the ground (a rocker that eases the roll-off)."""
+TOE_SPRING_START = 0.72
+"""Where the toe spring starts, as a fraction of the foot length (the ball line)."""
+CONTACT_GAP_MM = 0.01
+"""Gap between neighbouring parts: they touch for printing purposes but share no vertex."""
+FOOTBED_SHARE = 0.5
+"""Share of the upper's bottom wall kept as the upper's footbed layer; the rest is overlapped by the sole."""
+OUTSOLE_SHARE = 0.4
+"""The outsole's share of the sole height under the forefoot (limited to 1.5–3.5 mm)."""
+TREAD_DEPTH_MM = 1.2
+"""Depth of the tread grooves (at most 45 % of the outsole)."""
+TREAD_PITCH_MM = 9.0
+"""Distance between tread grooves along the foot."""
+TREAD_WIDTH_MM = 2.5
+"""Width of one tread groove."""
+TREAD_CHEVRON = 0.35
+"""Slope of the chevron grooves (x change per mm of y): they point towards the toe."""
+TREAD_EDGE_MM = 3.0
+"""Grooves stop this far inside the outsole's edge, so the side wall stays closed."""
+ENGRAVE_DEPTH_MM = 0.8
+"""Depth of the engraved initials (the upper wall is at least 1.5 mm)."""
+LETTER_HEIGHT_MM = 8.0
+"""Cap height of the engraved initials."""
+LETTER_HEIGHT_FRACTION = 0.42
+"""Centre of the initials above the heel footbed, as a fraction of the collar height."""
 
 SHOE_OPTIONS = (
     OptionSpec("toe_allowance_mm", "Toe allowance", "number", 12.0, unit="mm", min=5.0, max=25.0, step=0.5,
@@ -30,11 +82,28 @@ SHOE_OPTIONS = (
     OptionSpec("sole_thickness_mm", "Sole thickness", "number", 8.0, unit="mm", min=4.0, max=20.0, step=0.5,
                help="From the ground to the footbed under the forefoot."),
     OptionSpec("heel_height_mm", "Heel height", "number", 10.0, unit="mm", min=0.0, max=40.0, step=1.0,
-               help="How much higher the footbed is at the heel than under the forefoot."),
+               help="How much higher the footbed is at the heel than under the forefoot (heel pitch)."),
     OptionSpec("toe_shape", "Toe shape", "choice", "round", choices=tuple(TOE_SHAPES),
                help="Plan shape of the toe box."),
-    OptionSpec("color", "Colour", "color", "#c8553d", help="Colour of the printed shoe."),
+    OptionSpec("midsole", "Midsole", "choice", "lattice", choices=("solid", "lattice"),
+               help="Solid, or a honeycomb lattice that is denser under the heel than under the forefoot."),
+    OptionSpec("lattice_density", "Lattice density", "number", 0.45, min=0.2, max=0.8, step=0.05,
+               help="Solid fraction of the lattice under the heel; it falls over the midfoot to "
+                    f"{lattice.TOE_DENSITY_RATIO:g} times that under the forefoot (more flexible there)."),
+    OptionSpec("collar_height_mm", "Collar height", "number", 60.0, unit="mm", min=40.0, max=90.0, step=1.0,
+               help="Height of the collar at the back of the heel, above the footbed."),
+    OptionSpec("initials", "Initials", "text", "", max_length=3, pattern=engraving.INITIALS_PATTERN,
+               uppercase=True, help="Up to 3 letters A–Z or digits 0–9 engraved on the heel; empty for none."),
+    OptionSpec("upper_color", "Upper colour", "color", "#c8553d", help="Colour of the upper."),
+    OptionSpec("upper_material", "Upper material", "choice", "tpu_95a", choices=MATERIAL_KEYS,
+               help="Material of the upper."),
+    OptionSpec("sole_color", "Sole colour", "color", "#2f2f2f", help="Colour of the midsole and outsole."),
+    OptionSpec("sole_material", "Sole material", "choice", "tpu_95a", choices=MATERIAL_KEYS,
+               help="Material of the midsole and outsole."),
 )
+
+PART_NAMES = ("upper", "midsole", "outsole")
+"""The shoe's parts, in build and export order."""
 
 
 @dataclass(frozen=True)
@@ -48,13 +117,26 @@ class ShoeParams(Params):
     sole_thickness_mm: float = 8.0
     heel_height_mm: float = 10.0
     toe_shape: str = "round"
-    color: str = "#c8553d"
+    midsole: str = "lattice"
+    lattice_density: float = 0.45
+    collar_height_mm: float = 60.0
+    initials: str = ""
+    upper_color: str = "#c8553d"
+    upper_material: str = "tpu_95a"
+    sole_color: str = "#2f2f2f"
+    sole_material: str = "tpu_95a"
 
     OPTIONS = SHOE_OPTIONS  # class attribute (no annotation): not a dataclass field
+    OPTION_ALIASES = {"color": "upper_color"}  # stored designs from before the parts had one "color"
 
     @property
     def inner_length_mm(self) -> float:
         return self.foot.length_mm + self.toe_allowance_mm
+
+    @property
+    def color(self) -> str:
+        """Single colour for whole-shoe previews (kept for older callers): the upper's."""
+        return self.upper_color
 
 
 @dataclass(frozen=True)
@@ -71,6 +153,7 @@ class Last:
     length_mm: float
     sole_thickness_mm: float
     heel_height_mm: float
+    collar_height_mm: float = 60.0
 
     def footbed_mm(self, x_mm: np.ndarray) -> np.ndarray:
         """Height of the footbed (last bottom): heel raised, ramping down to the forefoot."""
@@ -115,29 +198,25 @@ def last(params: ShoeParams) -> Last:
                                 ball_width_mm=foot.ball_width_mm, heel_width_mm=foot.heel_width_mm,
                                 toe_shape=params.toe_shape)
     _, half = plan.centre_half(np.array([0.55 * L, 0.72 * L]))
-    ball_h = max(_height_for_girth(half[1], foot.ball_girth_mm), MIN_BALL_HEIGHT_MM)
-    instep_h = max(_height_for_girth(half[0], foot.instep_girth_mm), ball_h)
-    collar_h = 0.21 * L
+    ball_h = max(_height_for_girth(half[1], foot.ball_girth_mm + BALL_GIRTH_EASE_MM), MIN_BALL_HEIGHT_MM)
+    instep_h = max(_height_for_girth(half[0], foot.instep_girth_mm + INSTEP_GIRTH_EASE_MM), ball_h)
+    collar_h = params.collar_height_mm
     rear_h = max(collar_h + 30.0, instep_h + 10.0)
     toe_h = float(np.clip(0.62 * ball_h, 16.0, 30.0))
     xk = (0.0, 0.30 * L, 0.55 * L, 0.72 * L, 0.88 * L, params.inner_length_mm)
     hk = (rear_h, rear_h, instep_h, ball_h, toe_h, 0.75 * toe_h)
-    return Last(plan, xk, hk, L, params.sole_thickness_mm, params.heel_height_mm)
+    return Last(plan, xk, hk, L, params.sole_thickness_mm, params.heel_height_mm, params.collar_height_mm)
 
 
-def _manifold(mesh: trimesh.Trimesh) -> manifold3d.Manifold:
-    return manifold3d.Manifold(manifold3d.Mesh(vert_properties=np.asarray(mesh.vertices, np.float32),
-                                               tri_verts=np.asarray(mesh.faces, np.uint32)))
-
-
-def _collar_cutter(the_last: Last) -> manifold3d.Manifold:
+def _collar_cutter(the_last: Last, collar_height_mm: float) -> manifold3d.Manifold:
     """
     Solid removed from the top rear to open the collar: everything above a line sloping from
-    the heel collar height down to the throat, with a rounded front end.
+    the heel collar height (``collar_height_mm`` above the heel footbed) down to the throat,
+    with a rounded front end.
     """
     L = the_last.length_mm
     x_throat = 0.62 * L
-    z_back = float(the_last.footbed_mm(0.0)) + 0.21 * L
+    z_back = float(the_last.footbed_mm(0.0)) + collar_height_mm
     z_throat = float(the_last.footbed_mm(x_throat) + 0.72 * the_last.height_mm(np.array([x_throat]))[0])
     radius = 12.0
     x_start = -60.0
@@ -152,43 +231,163 @@ def _collar_cutter(the_last: Last) -> manifold3d.Manifold:
     return solid.rotate((90.0, 0.0, 0.0)).translate((0.0, 200.0, 0.0))
 
 
-def shoe(params: ShoeParams, *, on_progress: Callable[[str, float], None] | None = None) -> trimesh.Trimesh:
+def toe_spring_mm(x_mm: np.ndarray, *, foot_length_mm: float, end_mm: float) -> np.ndarray:
     """
-    Build a shoe: heel at x=0, toe towards +x, sole bottom on z=0, units mm.
+    Lift of everything at ``x_mm`` by the toe spring: 0 behind the ball line, rising as a squared
+    smoothstep (so the bottom stays tangent to the ground at the ball) to :data:`TOE_SPRING_MM` at ``end_mm``.
+
+    Returns
+    -------
+    lift_mm : (n,) float
+    """
+    start = TOE_SPRING_START * foot_length_mm
+    return TOE_SPRING_MM * smoothstep((np.asarray(x_mm, float) - start) / (end_mm - start)) ** 2
+
+
+def _sprung(mesh: trimesh.Trimesh, foot_length_mm: float, end_mm: float) -> manifold3d.Manifold:
+    """``mesh`` with every vertex lifted by the toe spring (a shear along z: volume and topology stay)."""
+    vertices = np.array(mesh.vertices, float)
+    vertices[:, 2] += toe_spring_mm(vertices[:, 0], foot_length_mm=foot_length_mm, end_mm=end_mm)
+    return to_manifold(trimesh.Trimesh(vertices=vertices, faces=mesh.faces, process=False))
+
+
+def outsole_thickness_mm(the_last: Last, wall_mm: float) -> float:
+    """Outsole thickness: :data:`OUTSOLE_SHARE` of the sole height under the forefoot, 1.5–3.5 mm."""
+    forefoot_mm = the_last.sole_thickness_mm - (1.0 - FOOTBED_SHARE) * the_last.bottom_grow_mm(wall_mm)
+    return float(np.clip(OUTSOLE_SHARE * forefoot_mm, 1.5, 3.5))
+
+
+def _tread(outline: shapely.Polygon, length_mm: float) -> shapely.Geometry:
+    """
+    Plan shape of the tread grooves: chevrons across the sole pointing to the toe, every
+    :data:`TREAD_PITCH_MM`, kept :data:`TREAD_EDGE_MM` inside the edge.
+    """
+    x0 = np.arange(-TREAD_PITCH_MM, length_mm + TREAD_PITCH_MM, TREAD_PITCH_MM)
+    span = 200.0  # wider than any sole
+    # (k, 3, 2): each chevron goes lateral end -> apex on y=0 -> medial end
+    lines = np.stack([np.column_stack([x0 - TREAD_CHEVRON * span, np.full_like(x0, -span)]),
+                      np.column_stack([x0, np.zeros_like(x0)]),
+                      np.column_stack([x0 - TREAD_CHEVRON * span, np.full_like(x0, span)])], axis=1)
+    grooves = shapely.union_all(shapely.buffer(shapely.linestrings(lines), TREAD_WIDTH_MM / 2, cap_style="flat"))
+    return shapely.intersection(grooves, outline.buffer(-TREAD_EDGE_MM))
+
+
+def _initials_cutter(params: ShoeParams, the_last: Last, outer: trimesh.Trimesh,
+                     spring: dict) -> manifold3d.Manifold | None:
+    """
+    The initials as a solid to subtract from the upper: the letter shapes projected along x onto
+    the back of the heel, limited to a layer :data:`ENGRAVE_DEPTH_MM` deep under the outer surface.
+    Built in the right-foot frame; for the left foot the text is pre-mirrored so it reads right
+    after the whole shoe is mirrored.
+    """
+    if not params.initials:
+        return None
+    wall = params.wall_thickness_mm
+    letters = engraving.text_outline(params.initials, LETTER_HEIGHT_MM)
+    length = 80.0
+    solid = manifold3d.Manifold.extrude(cross_section(letters), length)
+    y_centre = float(the_last.plan.centre_half(np.array([0.0]))[0][0])
+    z_centre = float(the_last.footbed_mm(0.0)) + LETTER_HEIGHT_FRACTION * params.collar_height_mm
+    # seen from behind (looking along +x, z up) the reader's right is -y; the left shoe is mirrored later
+    u_to_y = -1.0 if params.side == "right" else 1.0
+    matrix = np.array([[0.0, 0.0, 1.0, outer.bounds[0, 0] - 5.0],
+                       [u_to_y, 0.0, 0.0, y_centre],
+                       [0.0, 1.0, 0.0, z_centre]])
+    letters_solid = solid.transform(matrix)
+    # the layer reaches beyond the outer surface, so no cutter face lies on the upper's surface
+    skin = _sprung(the_last.tube(wall + 2.0), **spring) - to_manifold(the_last.tube(wall - ENGRAVE_DEPTH_MM))
+    return letters_solid ^ skin
+
+
+def shoe_parts(params: ShoeParams, *,
+               on_progress: Callable[[str, float], None] | None = None) -> dict[str, trimesh.Trimesh]:
+    """
+    Build the shoe's parts: heel at x=0, toe towards +x, sole bottom on z=0, units mm.
 
     The inside (cavity) is the last: ``foot.length_mm + toe_allowance_mm`` long from x=0. The
-    upper is the last grown by ``wall_thickness_mm``; the collar is cut from the top rear; the
-    sole follows the upper's outline plus a welt.
+    upper is the last grown by ``wall_thickness_mm``, opened at the collar, resting on the sole;
+    the sole follows the upper's outline plus a welt and is split into a midsole (solid or a
+    graded honeycomb, see :mod:`.lattice`) and an outsole with chevron tread grooves.
+
+    Returns
+    -------
+    parts : dict of str to trimesh.Trimesh
+      ``{"upper", "midsole", "outsole"}`` in that order; each watertight, one body, outward normals.
+      Neighbouring parts are :data:`CONTACT_GAP_MM` apart. Medial side is +y for the right foot,
+      -y for the left.
+    """
+    report(on_progress, "last", 0.05)
+    wall = params.wall_thickness_mm
+    L = params.foot.length_mm
+    the_last = last(params)
+    sole_plan = the_last.plan.grown(wall + WELT_MM)
+    end_mm = sole_plan.end_mm
+    spring = dict(foot_length_mm=L, end_mm=end_mm)
+    outer_mesh = the_last.tube(wall)
+    inner = _sprung(the_last.tube(), **spring)
+    outer = _sprung(outer_mesh, **spring)
+    report(on_progress, "sole", 0.2)
+    x = stations(sole_plan.start_mm, sole_plan.end_mm, SOLE_STATIONS)
+    y_lat, y_med = sole_plan(x)
+    # the sole's top sits a little into the grown bottom wall (cutting exactly at the wall's bottom would be a
+    # near-tangent cut leaving slivers): the upper keeps a footbed layer FOOTBED_SHARE of that wall thick
+    sole_top_mm = (1.0 - FOOTBED_SHARE) * the_last.bottom_grow_mm(wall)
+    sole = _sprung(slab_mesh(x, y_lat, y_med, SOLE_ACROSS, lambda X, Y, V: the_last.footbed_mm(X) - sole_top_mm),
+                   **spring)
+    # outsole envelope: a slab a little wider than the sole, from below the floor to the outsole top
+    outsole_mm = outsole_thickness_mm(the_last, wall)
+    wide = the_last.plan.grown(wall + WELT_MM + 2.0)
+    xw = stations(wide.start_mm, wide.end_mm, SOLE_STATIONS)
+    yw_lat, yw_med = wide(xw)
+    envelope = _sprung(slab_mesh(xw, yw_lat, yw_med, SOLE_ACROSS, lambda X, Y, V: np.full_like(X, outsole_mm),
+                                 bottom_mm=-5.0), **spring)
+    depth = min(TREAD_DEPTH_MM, 0.45 * outsole_mm)
+    floor = _sprung(slab_mesh(xw, yw_lat, yw_med, SOLE_ACROSS, lambda X, Y, V: np.full_like(X, depth),
+                              bottom_mm=-5.0), **spring)
+    outline = shapely.Polygon(sole_plan.polygon(200))
+    grooves = prism(_tread(outline, end_mm), -10.0, 50.0) ^ floor
+    outsole = manifold3d.Manifold.batch_boolean([sole ^ envelope, grooves], manifold3d.OpType.Subtract)
+    report(on_progress, "outsole", 0.35)
+
+    cutters = [envelope.translate((0.0, 0.0, CONTACT_GAP_MM))]
+    if params.midsole == "lattice":
+        holes = lattice.honeycomb_holes(outline, foot_length_mm=L, heel_density=params.lattice_density)
+        cutters.append(prism(holes, -10.0, 200.0))
+    midsole = manifold3d.Manifold.batch_boolean([sole] + cutters, manifold3d.OpType.Subtract)
+    report(on_progress, "midsole", 0.55)
+
+    upper_cutters = [inner, _collar_cutter(the_last, the_last.collar_height_mm),
+                     sole.translate((0.0, 0.0, CONTACT_GAP_MM))]
+    initials = _initials_cutter(params, the_last, outer_mesh, spring)
+    if initials is not None:
+        upper_cutters.append(initials)
+    upper = manifold3d.Manifold.batch_boolean([outer] + upper_cutters, manifold3d.OpType.Subtract)
+    report(on_progress, "upper", 0.85)
+
+    parts = {"upper": to_trimesh(upper), "midsole": to_trimesh(midsole), "outsole": to_trimesh(outsole)}
+    if params.side == "left":
+        parts = {name: mirror_y(mesh) for name, mesh in parts.items()}
+    report(on_progress, "done", 1.0)
+    return parts
+
+
+def shoe(params: ShoeParams, *, on_progress: Callable[[str, float], None] | None = None) -> trimesh.Trimesh:
+    """
+    The whole shoe as one mesh (the parts of :func:`shoe_parts` concatenated, for previews).
 
     Returns
     -------
     mesh : trimesh.Trimesh
-      Watertight single body. Medial side is +y for the right foot, -y for the left.
+      Watertight (each part closed), heel at x=0, sole bottom on z=0.
     """
-    report(on_progress, "last", 0.05)
-    wall = params.wall_thickness_mm
-    the_last = last(params)
-    inner = the_last.tube()
-    outer = the_last.tube(wall)
-    report(on_progress, "upper", 0.3)
-    sole_plan = the_last.plan.grown(wall + WELT_MM)
-    x = stations(sole_plan.start_mm, sole_plan.end_mm, 90)
-    y_lat, y_med = sole_plan(x)
-    # sole top sits halfway into the upper's bottom wall, so the union overlaps
-    sole_top_mm = the_last.bottom_grow_mm(wall) / 2
-    sole = slab_mesh(x, y_lat, y_med, 16, lambda X, Y, V: the_last.footbed_mm(X) - sole_top_mm)
-    report(on_progress, "sole", 0.45)
-    solid = manifold3d.Manifold.batch_boolean([_manifold(outer), _manifold(sole)], manifold3d.OpType.Add)
-    solid = manifold3d.Manifold.batch_boolean([solid, _manifold(inner), _collar_cutter(the_last)],
-                                              manifold3d.OpType.Subtract)
-    report(on_progress, "boolean", 0.85)
-    out = solid.to_mesh()
-    mesh = trimesh.Trimesh(vertices=np.asarray(out.vert_properties[:, :3], float),
-                           faces=np.asarray(out.tri_verts, np.int64), process=False)
-    if params.side == "left":
-        mesh = mirror_y(mesh)
-    report(on_progress, "done", 1.0)
-    return mesh
+    return trimesh.util.concatenate(list(shoe_parts(params, on_progress=on_progress).values()))
+
+
+def part_materials(params: ShoeParams) -> dict[str, dict]:
+    """Material id and ``#rrggbb`` colour of each part, keyed like :func:`shoe_parts`."""
+    sole = {"material": params.sole_material, "color": params.sole_color}
+    return {"upper": {"material": params.upper_material, "color": params.upper_color},
+            "midsole": dict(sole), "outsole": dict(sole)}
 
 
 def expected_dimensions(params: ShoeParams) -> dict:
@@ -197,9 +396,13 @@ def expected_dimensions(params: ShoeParams) -> dict:
     return {
         "inner_length_mm": params.inner_length_mm,
         "inner_width_mm": params.foot.ball_width_mm,
+        "inner_heel_width_mm": params.foot.heel_width_mm,
+        "inner_ball_girth_mm": params.foot.ball_girth_mm + BALL_GIRTH_EASE_MM,
         "length_mm": params.inner_length_mm + 2 * (wall + WELT_MM),
         "width_mm": params.foot.ball_width_mm + 2 * (wall + WELT_MM),
         "sole_thickness_mm": params.sole_thickness_mm,
         "heel_height_mm": params.heel_height_mm,
         "wall_thickness_mm": wall,
+        "collar_height_mm": params.collar_height_mm,
+        "toe_spring_mm": TOE_SPRING_MM,
     }

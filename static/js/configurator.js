@@ -108,30 +108,37 @@
     const downloads = el("downloads");
     previews.replaceChildren();
     downloads.replaceChildren();
-    for (const file of revision.files) {
+    // The main view of each foot first and large, the other angles after it as thumbnails.
+    const files = [...revision.files].sort((a, b) => (a.name === "preview.png" ? 0 : 1) - (b.name === "preview.png" ? 0 : 1));
+    for (const file of files) {
       if (file.kind === "png") {
+        const main = file.name === "preview.png";
+        const angle = main ? "" : ` · ${file.name.replace(/^preview-|\.png$/g, "").replace("_", " ")}`;
         const figure = document.createElement("figure");
         const img = document.createElement("img");
         const caption = document.createElement("figcaption");
         img.src = file.url;
-        img.alt = `${TEXT.preview} (${TEXT[file.side] || file.side})`;
-        img.className = "preview";
+        img.alt = `${TEXT.preview} (${TEXT[file.side] || file.side}${angle})`;
+        img.className = main ? "preview" : "preview-small";
         img.dataset.side = file.side;
-        caption.textContent = TEXT[file.side] || file.side;
+        caption.textContent = `${TEXT[file.side] || file.side}${angle}`;
         figure.append(img, caption);
         previews.append(figure);
       } else {
         const li = document.createElement("li");
         const a = document.createElement("a");
         a.href = file.url;
-        a.textContent = `${TEXT.download} ${file.kind.toUpperCase()} (${TEXT[file.side] || file.side})`;
+        a.textContent = `${TEXT.download} ${file.name} (${TEXT[file.side] || file.side})`;
         a.dataset.kind = file.kind;
         li.append(a, ` (${Math.round(file.size_bytes / 1024)} KB)`);
         downloads.append(li);
       }
     }
-    const sides = Object.entries(revision.report.sides || {})
-      .map(([side, r]) => `${side}: ${r.length_mm.toFixed(1)} mm, ${(r.volume_mm3 / 1000).toFixed(1)} cm³, ${r.watertight ? "watertight" : "NOT watertight"}`);
+    const sides = Object.entries(revision.report.sides || {}).map(([side, r]) => {
+      const p = r.printability ? r.printability.total : null;
+      const print = p ? `, ${p.grams.toFixed(0)} g, ~${Math.round(p.print_minutes / 60)} h ${Math.round(p.print_minutes % 60)} min` : "";
+      return `${TEXT[side] || side}: ${r.length_mm.toFixed(1)} mm, ${(r.volume_mm3 / 1000).toFixed(1)} cm³${print}, ${r.watertight ? "watertight" : "NOT watertight"}`;
+    });
     el("report").textContent = sides.join(" · ");
   }
 

@@ -18,15 +18,17 @@ def test_build_design_writes_every_file_and_a_report(tmp_path):
                  side="both", out=str(out))
 
     for side in ("left", "right"):
-        for kind in ("3mf", "stl", "glb", "png"):
-            assert (out / f"insole-{side}.{kind}").stat().st_size > 0
-        mesh = trimesh.load(out / f"insole-{side}.stl")
+        for name in ("insole.3mf", "insole.stl", "insole.glb", "preview.png"):
+            assert (out / f"{side}-{name}").stat().st_size > 0
+        mesh = trimesh.load(out / f"{side}-insole.stl")
         assert mesh.is_watertight
         assert mesh.extents[0] == pytest.approx(FEET[side]["length_mm"] + 8, abs=1.0)
     report = json.loads((out / "report.json").read_text())
     assert report["build_seconds"] > 0
     assert report["sides"]["left"]["watertight"] is True
-    assert set(report["sides"]["left"]["seconds"]) == {"build_seconds", "export_seconds", "preview_seconds"}
+    assert set(report["sides"]["left"]["seconds"]) == {"build_seconds", "export_seconds", "preview_seconds",
+                                                      "printability_seconds"}
+    assert report["sides"]["left"]["printability"]["total"]["grams"] > 0
 
 
 def test_build_design_refuses_bad_measurements_naming_the_field(tmp_path):

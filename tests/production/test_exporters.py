@@ -11,16 +11,17 @@ def entry(**report_overrides) -> PrintEntry:
     side_report.update(report_overrides)
     return PrintEntry(
         revision_id=7, design_id=3, customer_id=2, product="shoe", revision_number=1, params_hash="ab" * 32,
-        files={("right", "3mf"): b"3mf-bytes", ("right", "stl"): b"stl-bytes", ("right", "png"): b"png"},
-        sha256={("right", "3mf"): "x"}, report={"sides": {"right": side_report}},
+        files={("right", "shoe.3mf"): b"3mf-bytes", ("right", "shoe-upper.stl"): b"stl-bytes",
+               ("right", "preview.png"): b"png"},
+        sha256={("right", "shoe.3mf"): "x"}, report={"sides": {"right": side_report}},
     )
 
 
 def test_batch_holds_print_files_and_job_sheet_but_not_previews():
     archive = zipfile.ZipFile(io.BytesIO(batch_zip([entry()])))
     assert sorted(archive.namelist()) == [
-        "design-3-r1/shoe-right.3mf", "design-3-r1/shoe-right.stl", "job_sheet.csv", "manifest.json"]
-    assert archive.read("design-3-r1/shoe-right.3mf") == b"3mf-bytes"
+        "design-3-r1/right/shoe-upper.stl", "design-3-r1/right/shoe.3mf", "job_sheet.csv", "manifest.json"]
+    assert archive.read("design-3-r1/right/shoe.3mf") == b"3mf-bytes"
 
 
 def test_not_watertight_is_refused():

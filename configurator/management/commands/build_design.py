@@ -55,8 +55,9 @@ class Command(BaseCommand):
         out = Path(options["out"])
         out.mkdir(parents=True, exist_ok=True)
         for side, side_artifacts in artifacts.items():
-            for kind, content in side_artifacts.files.items():
-                (out / f"{options['product']}-{side}.{kind}").write_bytes(content)
+            for name, content in side_artifacts.files.items():
+                (out / f"{side}-{name}").write_bytes(content)
         report = pipeline.build_report(product_key, artifacts)
         (out / "report.json").write_text(json.dumps(report, indent=2, sort_keys=True))
-        self.stdout.write(self.style.SUCCESS(f"Wrote {len(artifacts) * 4 + 1} files to {out} in {report['build_seconds']} s of geometry."))
+        written = sum(len(side_artifacts.files) for side_artifacts in artifacts.values()) + 1
+        self.stdout.write(self.style.SUCCESS(f"Wrote {written} files to {out} in {report['build_seconds']} s of geometry."))

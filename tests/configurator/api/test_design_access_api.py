@@ -16,8 +16,8 @@ def urls_of(revision) -> list[str]:
         f"/api/designs/{revision.design_id}/",
         f"/api/designs/{revision.design_id}/revisions/",
         f"/api/revisions/{revision.pk}/",
-        f"/api/revisions/{revision.pk}/files/right/3mf/",
-        f"/api/revisions/{revision.pk}/files/right/png/",
+        f"/api/revisions/{revision.pk}/files/right/insole.3mf",
+        f"/api/revisions/{revision.pk}/files/right/preview.png",
     ]
 
 
@@ -25,7 +25,7 @@ def test_owner_reads_design_revision_and_downloads_files(api_client, shopper, gi
     api_client.force_authenticate(shopper)
     for url in urls_of(giulias_revision):
         assert api_client.get(url).status_code == 200, url
-    download = api_client.get(f"/api/revisions/{giulias_revision.pk}/files/right/3mf/")
+    download = api_client.get(f"/api/revisions/{giulias_revision.pk}/files/right/insole.3mf")
     assert download["Content-Disposition"].startswith("attachment")
     assert b"".join(download.streaming_content)[:2] == b"PK"  # 3MF is a zip
 

@@ -99,3 +99,23 @@ def cast_along_x(mesh, origins: np.ndarray, direction: float) -> np.ndarray:
         if ahead.any():
             hits[k] = x[ahead].min() if direction > 0 else x[ahead].max()
     return hits
+
+
+initials = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", max_size=3)
+
+
+def assert_part_printable(mesh) -> dict:
+    """The invariants every printed part must meet (one closed, outward-wound body); returns its report."""
+    report = mesh_report(mesh)
+    assert report["watertight"], report
+    assert report["winding_consistent"], report
+    assert report["bodies"] == 1, report
+    assert report["volume_mm3"] > 0, report
+    return report
+
+
+def overlap_mm3(a, b) -> float:
+    """Volume of the intersection of two closed meshes, computed by manifold3d."""
+    from configurator.geometry._manifold import to_manifold
+
+    return float((to_manifold(a) ^ to_manifold(b)).volume())

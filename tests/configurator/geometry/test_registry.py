@@ -41,9 +41,36 @@ def test_schema_is_a_fresh_copy():
 
 def test_expected_names():
     assert [o["name"] for o in registry.option_schema("insole")] == [
-        "thickness_mm", "toe_allowance_mm", "arch_support", "heel_cup_mm", "color"]
+        "thickness_mm", "toe_allowance_mm", "arch_support", "heel_cup_mm", "color", "material"]
+    # the shoe's single "color" became "upper_color" (old stored designs are mapped, see below)
     assert [o["name"] for o in registry.option_schema("shoe")] == [
-        "toe_allowance_mm", "wall_thickness_mm", "sole_thickness_mm", "heel_height_mm", "toe_shape", "color"]
+        "toe_allowance_mm", "wall_thickness_mm", "sole_thickness_mm", "heel_height_mm", "toe_shape", "midsole",
+        "lattice_density", "collar_height_mm", "initials", "upper_color", "upper_material", "sole_color",
+        "sole_material"]
+
+
+def test_old_color_maps_to_upper_color():
+    params = registry.parse("shoe", options={"color": "#ABCDEF"}, foot=EXAMPLE_FOOT, side="left")
+    assert params.upper_color == "#abcdef" and params.color == "#abcdef"
+    stored = {**json.loads(json.dumps(asdict(params))), "color": "#123456"}
+    del stored["upper_color"]  # as stored before the parts existed
+    assert registry.parse("shoe", options={"color": "#123456"}, foot=EXAMPLE_FOOT, side="left") == \
+        registry._as_params("shoe", stored)
+
+
+def test_parts_and_materials_share_keys():
+    from configurator.geometry.materials import MATERIALS
+
+    for key, names in (("shoe", ["upper", "midsole", "outsole"]), ("insole", ["insole"])):
+        params = registry.parse(key, options={}, foot=EXAMPLE_FOOT, side="right")
+        materials = registry.part_materials(key, params)
+        assert list(materials) == names
+        assert list(registry.build_parts(key, params)) == names
+        for entry in materials.values():
+            assert entry["material"] in MATERIALS and entry["color"].startswith("#")
+    for entry in MATERIALS.values():
+        assert set(entry) == {"label", "density_g_cm3", "cost_eur_per_kg", "color_default"}
+        assert 0.9 < entry["density_g_cm3"] < 1.5 and entry["cost_eur_per_kg"] > 0
 
 
 @pytest.mark.parametrize("key, options, field, fragment", [

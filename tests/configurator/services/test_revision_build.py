@@ -17,8 +17,9 @@ def test_build_stores_every_file_and_a_report(shopper, products):
     assert revision.status == DesignRevision.Status.DONE
     kinds = {(item.side, item.kind) for item in revision.files.all()}
     assert kinds == {(side, kind) for side in ("left", "right") for kind in ("3mf", "stl", "glb", "png")}
+    assert {item.name for item in revision.files.all()} >= {"insole.3mf", "insole.stl", "insole.glb", "preview.png"}
     for side in ("left", "right"):
-        with revision.files.get(side=side, kind="3mf").file.open("rb") as handle:
+        with revision.files.get(side=side, name="insole.3mf").file.open("rb") as handle:
             mesh = trimesh.load(io.BytesIO(handle.read()), file_type="3mf", force="mesh")
         assert mesh.is_watertight
         assert mesh.extents[0] == pytest.approx(FEET[side]["length_mm"] + 6, abs=1.0)
@@ -40,7 +41,8 @@ def test_rebuild_after_a_crash_replaces_files_instead_of_duplicating(shopper, pr
     DesignRevision.objects.filter(pk=revision.pk).update(status=DesignRevision.Status.RUNNING)
     rebuilt = revision_build(revision_id=revision.pk)
     assert rebuilt.status == DesignRevision.Status.DONE
-    assert rebuilt.files.count() == 4
+    assert rebuilt.files.count() == revision.files.count()
+    assert rebuilt.files.values("side", "name").distinct().count() == rebuilt.files.count()
     assert rebuilt.attempts == 2
 
 

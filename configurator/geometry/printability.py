@@ -1,0 +1,315 @@
+"""
+Printability report: can these parts be printed on this printer, what do they weigh and cost, how long do they take.
+
+Everything is measured on the meshes (mm, z up, the part standing as it will be printed) and returned as
+JSON-safe data. The print time is an estimate from a two-term model, not a slicer's figure.
+"""
+from __future__ import annotations
+
+import math
+from typing import Mapping
+
+import numpy as np
+import trimesh
+
+from .errors import ParameterError
+from .materials import MATERIALS
+from .printers import DEFAULT_PRINTER, PRINTER_PROFILES, PrinterProfile
+from .report import mesh_report
+
+DEFAULT_MATERIAL = "tpu_95a"  # shoes and insoles are printed in flexible TPU unless told otherwise
+WALL_SAMPLES = 4000           # surface points probed for wall thickness (~0.4 s on a 28k-triangle shoe)
+WALL_PERCENTILE = 1.0         # robust minimum: the thickness that all but 1 % of the surface area exceeds
+WALL_SEED = 0                 # fixed, so the same mesh always gives the same report
+BED_TOLERANCE_MM = 0.2        # faces this close to the lowest point lie on the bed, not over air
+_RAY_START_MM = 1e-3          # rays start this far inside the surface so they do not hit their own face
+_ACROSS_COS = 0.5             # cos 60°: a hit counts as the wall's other side if it faces back within 60°
+
+
+def wall_thickness_mm(mesh: trimesh.Trimesh, *, count: int = WALL_SAMPLES,
+                      seed: int = WALL_SEED) -> tuple[np.ndarray, float]:
+    """
+    Thickness of the solid under random surface points, measured with rays.
+
+    Points are drawn uniformly by area (``trimesh.sample.sample_surface``, fixed seed); from each point a
+    ray goes inwards along the face's inward normal and the distance to the first surface it meets is
+    the local thickness. The hit only counts when it is on the *other side of a wall*: the face hit must
+    look back at the ray, its normal within 60° of the opposite of the starting normal (as in the shape
+    diameter function). A ray that starts on a rim (the cut top of a shoe's collar, the edge of a plate)
+    runs along the inside of the wall and leaves through its side, which says nothing about thickness;
+    such points are NaN. Near sharp edges a few rays still leave early, so callers take a low percentile
+    rather than the minimum.
+
+    Parameters
+    ----------
+    mesh : trimesh.Trimesh
+      Watertight solid in mm with outward normals.
+    count : int
+      Number of surface points.
+    seed : int
+      Random seed of the sampling.
+
+    Returns
+    -------
+    thickness_mm : (count,) float
+      Thickness under each point, NaN where the ray met nothing (only on open meshes).
+    area_per_sample_mm2 : float
+      Surface area each point stands for (total area / count).
+    """
+    if len(mesh.faces) == 0 or count <= 0:
+        return np.full(max(count, 0), np.nan), 0.0
+    points, face_index = trimesh.sample.sample_surface(mesh, count, seed=seed)  # (count, 3), (count,)
+    inward = -np.asarray(mesh.face_normals)[face_index]                        # (count, 3) unit
+    origins = points + _RAY_START_MM * inward
+    locations, ray_index, hit_face = mesh.ray.intersects_location(origins, inward, multiple_hits=False)
+    # the hit face's outward normal must point back along the ray: within 60° of the starting normal's opposite
+    across = np.einsum("ij,ij->i", np.asarray(mesh.face_normals)[hit_face], inward[ray_index]) >= _ACROSS_COS
+    thickness = np.full(len(points), np.nan)
+    # distance from the surface point itself (so the small start offset is counted)
+    thickness[ray_index[across]] = np.linalg.norm(locations[across] - points[ray_index[across]], axis=1)
+    return thickness, float(mesh.area) / len(points)
+
+
+def overhang_area_mm2(mesh: trimesh.Trimesh, *, max_overhang_deg: float,
+                      bed_tolerance_mm: float = BED_TOLERANCE_MM) -> float:
+    """
+    Area of downward-facing surface steeper than the printer can bridge without supports.
+
+    A face's overhang angle is measured from vertical: 0 for a wall, 90 for a flat ceiling. A face with
+    outward normal ``n`` leans ``asin(-n_z)`` past vertical, so it overhangs too much when
+    ``-n_z > sin(max_overhang_deg)`` (equivalently, its normal is within ``90 - max_overhang_deg`` of
+    straight down). Faces lying on the bed (every vertex within ``bed_tolerance_mm`` of the lowest point)
+    are supported by the bed and are not counted. ``max_overhang_deg >= 90`` means no limit (powder bed).
+
+    Returns
+    -------
+    area_mm2 : float
+      True (not projected) area of the offending faces.
+    """
+    if len(mesh.faces) == 0 or max_overhang_deg >= 90.0:
+        return 0.0
+    normal_z = np.asarray(mesh.face_normals)[:, 2]                   # (f,)
+    too_steep = -normal_z > math.sin(math.radians(max_overhang_deg))
+    face_top_mm = np.asarray(mesh.triangles)[:, :, 2].max(axis=1)     # (f,) highest vertex of each face
+    on_bed = face_top_mm <= float(mesh.bounds[0, 2]) + bed_tolerance_mm
+    return float(np.asarray(mesh.area_faces)[too_steep & ~on_bed].sum())
+
+
+def fits_build_volume(extents_mm, build_volume_mm) -> bool:
+    """
+    Whether a box of ``extents_mm`` fits the build volume in some axis permutation (90° turns only).
+
+    Comparing the sorted extents with the sorted build dimensions is exact for this question: if any
+    permutation fits, the sorted one does. It ignores tilted placements and the fact that a shoe is best
+    printed sole down; it is a "can this machine hold it at all" check.
+
+    Parameters
+    ----------
+    extents_mm : (3,) float
+    build_volume_mm : (3,) float
+    """
+    return bool(np.all(np.sort(np.asarray(extents_mm, float)) <= np.sort(np.asarray(build_volume_mm, float))))
+
+
+def print_seconds(*, volume_mm3: float, height_mm: float, profile: PrinterProfile, material: str,
+                  infill: float = 1.0) -> float:
+    """
+    Estimated print time of one part, in seconds.
+
+    Model (an estimate, typically within a factor of ~1.5 of a slicer):
+    ``volume_mm3 * infill / flow * travel_overhead + layers * layer_change_s`` with
+    ``layers = ceil(height_mm / layer_height_mm)``. The flow is the printer's sustained volumetric flow
+    for the material (much lower for TPU than for PLA); ``travel_overhead`` covers travel, acceleration
+    and slower perimeters; ``layer_change_s`` the fixed cost of each layer (z move and retraction, or
+    recoating for powder beds).
+    """
+    layers = math.ceil(max(height_mm, 0.0) / profile.layer_height_mm)
+    extrusion_s = max(volume_mm3, 0.0) * infill / profile.flow_mm3_s(material) * profile.travel_overhead
+    return extrusion_s + layers * profile.layer_change_s
+
+
+def solid_shells(mesh: trimesh.Trimesh) -> tuple[int, int]:
+    """
+    Count the separate solids and the enclosed voids of a closed mesh.
+
+    Each edge-connected surface is one shell; its signed volume (sum over its faces of the tetrahedra to
+    the origin) is positive for an outer surface and negative for the inside of a cavity. A hollow box is
+    one body with one void, where a plain component count would say two.
+
+    Returns
+    -------
+    bodies : int
+      Shells enclosing positive volume.
+    voids : int
+      Shells enclosing negative volume (cavities sealed inside a body).
+    """
+    if len(mesh.faces) == 0:
+        return 0, 0
+    labels = trimesh.graph.connected_component_labels(mesh.face_adjacency, node_count=len(mesh.faces))  # (f,)
+    triangles = np.asarray(mesh.triangles)                                                              # (f, 3, 3)
+    # signed volume of the tetrahedron (origin, face) per face, summed per shell
+    signed = np.einsum("ij,ij->i", triangles[:, 0], np.cross(triangles[:, 1], triangles[:, 2])) / 6.0
+    shell_volume = np.bincount(labels, weights=signed)
+    return int(np.count_nonzero(shell_volume > 0)), int(np.count_nonzero(shell_volume < 0))
+
+
+def _printer(key: str) -> PrinterProfile:
+    try:
+        return PRINTER_PROFILES[key]
+    except (KeyError, TypeError):
+        raise ParameterError("printer", "there is no such printer", value=key,
+                             allowed=", ".join(PRINTER_PROFILES)) from None
+
+
+def _material(choice: Mapping | None) -> tuple[str, str]:
+    """The (material key, colour) chosen for one part; missing entries take the defaults."""
+    default = DEFAULT_MATERIAL if DEFAULT_MATERIAL in MATERIALS else next(iter(MATERIALS))
+    key = (choice or {}).get("material") or default
+    if key not in MATERIALS:
+        raise ParameterError("material", "there is no such material", value=key, allowed=", ".join(MATERIALS))
+    return key, (choice or {}).get("color") or MATERIALS[key].get("color_default")
+
+
+def _fmt(extents_mm) -> str:
+    return " x ".join(f"{e:.0f}" for e in extents_mm)
+
+
+def part_report(name: str, mesh: trimesh.Trimesh, *, profile: PrinterProfile, material: str,
+                color: str | None = None, infill: float = 1.0,
+                wall_samples: int = WALL_SAMPLES) -> tuple[dict, list[str], list[str]]:
+    """
+    The report of one part, with its problems and warnings as sentences naming the part.
+
+    See :func:`printability_report` for the fields.
+    """
+    basics = mesh_report(mesh)
+    bodies, voids = solid_shells(mesh)
+    volume_mm3 = float(mesh.volume) if len(mesh.faces) else 0.0
+    extents = np.asarray(mesh.extents, float) if len(mesh.vertices) else np.zeros(3)
+    spec = MATERIALS[material]
+    grams = max(volume_mm3, 0.0) / 1000.0 * float(spec["density_g_cm3"]) * infill
+    cost_eur = grams / 1000.0 * float(spec["cost_eur_per_kg"])
+
+    thickness, area_per_sample = wall_thickness_mm(mesh, count=wall_samples)
+    measured = thickness[np.isfinite(thickness)]
+    min_wall = float(np.percentile(measured, WALL_PERCENTILE)) if len(measured) else None
+    thin_area = float(np.count_nonzero(measured < profile.min_wall_mm) * area_per_sample)
+    overhang = overhang_area_mm2(mesh, max_overhang_deg=profile.max_overhang_deg)
+    fits = fits_build_volume(extents, profile.build_volume_mm)
+    minutes = print_seconds(volume_mm3=volume_mm3, height_mm=float(extents[2]), profile=profile,
+                            material=material, infill=infill) / 60.0
+
+    report = {
+        "watertight": basics["watertight"],
+        "winding_consistent": basics["winding_consistent"],
+        "bodies": bodies,
+        "voids": voids,
+        "volume_mm3": round(volume_mm3, 1),
+        "material": material,
+        "color": color,
+        "grams": round(grams, 3),
+        "cost_eur": round(cost_eur, 2),
+        "min_wall_mm": None if min_wall is None else round(min_wall, 3),
+        "thin_wall_area_mm2": round(thin_area, 1),
+        "overhang_area_mm2": round(overhang, 1),
+        "extents_mm": [round(float(e), 3) for e in extents],
+        "fits_build_volume": fits,
+        "print_minutes": round(minutes, 1),
+    }
+
+    problems, warnings = [], []
+    if not basics["watertight"]:
+        problems.append(f"{name}: the mesh is not watertight, so it has no well-defined inside to print")
+    if not basics["winding_consistent"]:
+        problems.append(f"{name}: some faces point the wrong way (inconsistent winding)")
+    if bodies != 1:
+        problems.append(f"{name}: {bodies} separate bodies instead of one")
+    if volume_mm3 <= 0:
+        problems.append(f"{name}: volume {volume_mm3:.1f} mm³ is not positive")
+    if not fits:
+        problems.append(f"{name}: {_fmt(extents)} mm does not fit the {profile.label}'s "
+                        f"{_fmt(profile.build_volume_mm)} mm build volume in any orientation")
+    if min_wall is None:
+        problems.append(f"{name}: wall thickness could not be measured")
+    elif min_wall < profile.min_wall_mm:
+        problems.append(f"{name}: wall {min_wall:.2f} mm is under the printer's {profile.min_wall_mm:.2f} mm "
+                        f"minimum ({thin_area:.0f} mm² of surface is thinner)")
+    if voids:
+        warnings.append(f"{name}: {voids} sealed void(s) inside; powder or support would be trapped")
+    if overhang > 0:
+        warnings.append(f"{name}: {overhang:.0f} mm² overhangs more than {profile.max_overhang_deg:.0f}° "
+                        "and needs supports")
+    return report, problems, warnings
+
+
+def printability_report(parts: Mapping[str, trimesh.Trimesh], *, materials: Mapping[str, Mapping] | None = None,
+                        printer: str = DEFAULT_PRINTER, infill: float = 1.0,
+                        wall_samples: int = WALL_SAMPLES) -> dict:
+    """
+    Check named parts against a printer and estimate their weight, cost and print time.
+
+    Parameters
+    ----------
+    parts : Mapping[str, trimesh.Trimesh]
+      Part name -> solid in mm, standing as it will be printed (bed at its lowest z).
+    materials : Mapping[str, Mapping] or None
+      Part name -> ``{"material": key of MATERIALS, "color": "#rrggbb"}``; a missing part or key takes
+      :data:`DEFAULT_MATERIAL` and the material's default colour.
+    printer : str
+      Key of :data:`~configurator.geometry.printers.PRINTER_PROFILES`.
+    infill : float
+      Fraction in (0, 1] of the volume that is filled; scales grams, cost and the extrusion time
+      (a simplification: real perimeters are always solid).
+    wall_samples : int
+      Surface points probed for wall thickness.
+
+    Returns
+    -------
+    report : dict
+      JSON-safe::
+
+        {"printer": key,
+         "parts": {name: {"watertight", "winding_consistent", "bodies", "voids", "volume_mm3", "material", "color",
+                          "grams", "cost_eur", "min_wall_mm", "thin_wall_area_mm2", "overhang_area_mm2",
+                          "extents_mm", "fits_build_volume", "print_minutes"}},
+         "total": {"grams", "cost_eur", "print_minutes", "fits_build_volume"},
+         "ok": bool, "problems": [sentence, ...], "warnings": [sentence, ...]}
+
+      ``bodies`` and ``voids`` are from :func:`solid_shells` (a sealed cavity is a warning, more than
+      one body a problem). ``min_wall_mm`` is the 1st percentile of the ray-measured thickness over the surface (see
+      :func:`wall_thickness_mm`): the true minimum of such samples is set by rays leaving near sharp
+      edges (collar rims, corners) after a fraction of a millimetre, which covers far less than 1 % of
+      a shoe's surface, while a real thin region large enough to matter shows up in the percentile and
+      in ``thin_wall_area_mm2`` (surface area, both faces of a thin wall counted, under the printer's
+      ``min_wall_mm``; resolution ~ area / ``wall_samples``). ``overhang_area_mm2`` is from
+      :func:`overhang_area_mm2`; overhangs only need supports, so they are ``warnings``, not
+      ``problems``. ``fits_build_volume`` per part is :func:`fits_build_volume`; the total says every
+      part fits on its own (not all on one plate). ``print_minutes`` is an estimate, see
+      :func:`print_seconds`; the total is the sum (parts printed one after another).
+      ``ok`` is true when there are no problems.
+
+    Raises
+    ------
+    ParameterError
+      Unknown printer or material, or infill outside (0, 1].
+    """
+    profile = _printer(printer)
+    if not 0.0 < infill <= 1.0:
+        raise ParameterError("infill", "infill is the filled fraction of the volume", value=infill,
+                             allowed="more than 0, at most 1")
+    materials = materials or {}
+    reports, problems, warnings = {}, [], []
+    for name, mesh in parts.items():  # one entry per part (a handful), not per vertex
+        material, color = _material(materials.get(name))
+        reports[name], part_problems, part_warnings = part_report(
+            name, mesh, profile=profile, material=material, color=color, infill=infill, wall_samples=wall_samples)
+        problems += part_problems
+        warnings += part_warnings
+    total = {
+        "grams": round(sum(r["grams"] for r in reports.values()), 3),
+        "cost_eur": round(sum(r["cost_eur"] for r in reports.values()), 2),
+        "print_minutes": round(sum(r["print_minutes"] for r in reports.values()), 1),
+        "fits_build_volume": all(r["fits_build_volume"] for r in reports.values()),
+    }
+    return {"printer": profile.key, "parts": reports, "total": total, "ok": not problems,
+            "problems": problems, "warnings": warnings}

@@ -1,0 +1,96 @@
+"""
+Printer profiles for the printability report: build volume, resolution and a simple speed model.
+
+The figures are typical published values for each class of machine, rounded; they drive an estimate,
+not a slicer. Units are in the names (``_mm``, ``_deg``, ``_mm3_s``, ``_s``).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class PrinterProfile:
+    """
+    One printer (with its usual nozzle and layer height) as the printability report sees it.
+
+    Attributes
+    ----------
+    key : str
+      Identifier used in ``PRINTER_PROFILES`` and in reports.
+    label : str
+      Human name.
+    build_volume_mm : (3,) tuple of float
+      Usable x, y, z of the build space.
+    nozzle_mm : float or None
+      Nozzle diameter; ``None`` for powder-bed machines.
+    layer_height_mm : float
+      Layer height used for the layer count of the time estimate.
+    min_wall_mm : float
+      Thinnest wall the printer makes reliably (two extrusion lines for FDM, ~2 x nozzle).
+    max_overhang_deg : float
+      Steepest overhang printed without supports, measured from vertical (0 = wall, 90 = flat
+      ceiling). 90 means no limit (powder supports the part).
+    volumetric_flow_mm3_s : float
+      Sustained melt flow for rigid filament (PLA/PETG); for SLS, the equivalent sintered volume rate.
+    flexible_flow_mm3_s : float
+      Sustained flow for flexible filament (TPU/TPE), which must be fed slowly.
+    travel_overhead : float
+      Factor (>= 1) on the extrusion time for travel, acceleration, perimeters at lower speed.
+    layer_change_s : float
+      Fixed time per layer (z move, retraction, wipe; recoating for powder beds).
+    """
+
+    key: str
+    label: str
+    build_volume_mm: tuple[float, float, float]
+    nozzle_mm: float | None
+    layer_height_mm: float
+    min_wall_mm: float
+    max_overhang_deg: float
+    volumetric_flow_mm3_s: float
+    flexible_flow_mm3_s: float
+    travel_overhead: float
+    layer_change_s: float
+
+    def flow_mm3_s(self, material_key: str) -> float:
+        """Flow used for a material: the flexible figure for TPU/TPE keys, else the rigid one."""
+        flexible = material_key.lower().startswith(("tpu", "tpe"))
+        return self.flexible_flow_mm3_s if flexible else self.volumetric_flow_mm3_s
+
+    def to_dict(self) -> dict:
+        """JSON-safe copy (the build volume as a list)."""
+        data = asdict(self)
+        data["build_volume_mm"] = list(self.build_volume_mm)
+        return data
+
+
+PRINTER_PROFILES: dict[str, PrinterProfile] = {
+    profile.key: profile for profile in (
+        # a 350 mm cube with a 0.6 mm nozzle: one shoe per plate, flexible filament through a direct drive
+        PrinterProfile("large_format_fdm", "Large-format FDM (350 mm, 0.6 mm nozzle)", (350.0, 350.0, 350.0),
+                       nozzle_mm=0.6, layer_height_mm=0.3, min_wall_mm=1.2, max_overhang_deg=45.0,
+                       volumetric_flow_mm3_s=15.0, flexible_flow_mm3_s=5.0, travel_overhead=1.3,
+                       layer_change_s=4.0),
+        # the default: a 360 mm cube with the usual 0.4 mm nozzle, the common way to print TPU shoes
+        PrinterProfile("prusa_xl", "Prusa XL (360 mm, 0.4 mm nozzle)", (360.0, 360.0, 360.0),
+                       nozzle_mm=0.4, layer_height_mm=0.2, min_wall_mm=0.8, max_overhang_deg=45.0,
+                       volumetric_flow_mm3_s=15.0, flexible_flow_mm3_s=4.0, travel_overhead=1.3,
+                       layer_change_s=3.0),
+        PrinterProfile("prusa_mk4", "Prusa MK4 (0.4 mm nozzle)", (250.0, 210.0, 220.0),
+                       nozzle_mm=0.4, layer_height_mm=0.2, min_wall_mm=0.8, max_overhang_deg=45.0,
+                       volumetric_flow_mm3_s=12.0, flexible_flow_mm3_s=3.5, travel_overhead=1.3,
+                       layer_change_s=3.0),
+        PrinterProfile("bambu_x1", "Bambu Lab X1 (0.4 mm nozzle)", (256.0, 256.0, 256.0),
+                       nozzle_mm=0.4, layer_height_mm=0.2, min_wall_mm=0.8, max_overhang_deg=45.0,
+                       volumetric_flow_mm3_s=15.0, flexible_flow_mm3_s=4.0, travel_overhead=1.25,
+                       layer_change_s=3.0),
+        # selective laser sintering: the unsintered powder holds the part, so no overhang limit
+        PrinterProfile("sls_fuse1", "Formlabs Fuse 1 (SLS)", (165.0, 165.0, 300.0),
+                       nozzle_mm=None, layer_height_mm=0.11, min_wall_mm=0.8, max_overhang_deg=90.0,
+                       volumetric_flow_mm3_s=20.0, flexible_flow_mm3_s=20.0, travel_overhead=1.0,
+                       layer_change_s=9.0),
+    )
+}
+
+DEFAULT_PRINTER = "prusa_xl"
