@@ -44,7 +44,8 @@ test: install-dev system-deps
 	SARTORIA_CELERY_QUEUE=sartoria-test-$$$$ SARTORIA_CHANNEL_PREFIX=asgi-test-$$$$ \
 	$(PY) -m config.launcher exec -- $(PY) -m pytest $(PYTEST_ARGS)
 
-bench: install-dev
+bench: install-dev system-deps
+	$(PY) bench/bench_geometry.py
 	$(PY) bench/bench_click_to_preview.py
 
 clean:

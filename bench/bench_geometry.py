@@ -3,17 +3,27 @@ Geometry timings without the web stack: build, preview (GL and Pillow), export, 
 against OpenSCAD doing the same constructive solid geometry.
 
 For the default shoe and insole of the right foot in bench/feet.json it prints a table of medians:
-build time per product (and the triangles of each part), preview time per renderer at 640x480 and
-1024x768 (plus a 100k-triangle torus), export time (3MF, STL, GLB). Then it writes sole.scad, an
-equivalent of the shoe's sole (midsole + outsole) built from the generated meshes: the sole outline
-extruded to the outsole and midsole heights, minus the lattice holes (through the midsole) and the tread
-grooves (under the outsole), each as linear_extrude of polygons inside difference(); it times
-`openscad -o sole.stl sole.scad` and prints openscad_seconds / our_seconds for that sole, where ours is
-manifold3d (the generator's engine) running the very CSG of the .scad file in-process; the generator's
-own sole cannot be timed alone (manifold3d evaluates lazily, at the end of the whole build), so the
-whole shoe's build is printed next to it as an upper bound. Asserts nothing about time.
+build time per product -- the whole product, all its parts together: the parts cannot be timed apart,
+since manifold3d evaluates the booleans lazily and together at the end of the build -- (and the triangles
+of each part), preview time per renderer at 640x480 and 1024x768 (plus a 100k-triangle torus), export
+time (3MF, STL, GLB).
 
-    .venv/bin/python bench/bench_geometry.py [--quick] [--runs 5] [--json out.json]
+Then it compares the shoe's sole (midsole + outsole), read back from the generated meshes, with OpenSCAD
+on two equivalent models, each timed as `openscad -o X.stl X.scad` against manifold3d (the generator's
+engine) running the very same CSG in-process:
+
+  * sole_multipath.scad, hand-optimised: all lattice holes as ONE multi-path polygon() and all tread
+    grooves as another, so each difference() has just two operands;
+  * sole_natural.scad, natural CSG, what a designer would write: difference() { linear_extrude() outline;
+    then, for each lattice hole, translate([cx,cy,z]) linear_extrude() polygon(hex around 0,0); for each
+    tread groove the same }, i.e. one extruded solid per hole / groove (manifold3d gets the same solids
+    through one batch_boolean Subtract, as the generator does). OpenSCAD is stopped after
+    --openscad-timeout seconds (default 600); the ratio is then a lower bound.
+
+The generator's own sole cannot be timed alone (lazy evaluation again), so the whole shoe's build is
+printed next to it as an upper bound. Asserts nothing about time.
+
+    .venv/bin/python bench/bench_geometry.py [--quick] [--runs 5] [--json out.json] [--openscad-timeout 600]
 """
 from __future__ import annotations
 
@@ -186,7 +196,8 @@ def _scad_polygon(polygons: list[shapely.Polygon]) -> str:
 
 
 def sole_scad(model: dict) -> str:
-    """OpenSCAD source: (outsole minus grooves) + (midsole minus lattice holes)."""
+    """OpenSCAD source, hand-optimised: (outsole minus ONE multi-path grooves polygon) + (midsole minus ONE
+    multi-path holes polygon)."""
     outline = _scad_polygon([model["outline"]])
     height = model["midsole_top_mm"] - model["midsole_bottom_mm"]
     grooves = holes = ""
@@ -203,8 +214,55 @@ def sole_scad(model: dict) -> str:
             f"}}\n")
 
 
+def _scad_cutters(polygons: list[shapely.Polygon], z0: float, height: float) -> str:
+    """One ``translate([cx,cy,z0]) linear_extrude(height) polygon(...)`` per polygon, its points about (cx, cy)."""
+    lines = []
+    for polygon in polygons:
+        ring = _rings([polygon])[0]
+        centre = ring.mean(axis=0)
+        points = ",".join(f"[{x:.4f},{y:.4f}]" for x, y in (ring - centre).tolist())
+        lines.append(f"    translate([{centre[0]:.4f},{centre[1]:.4f},{z0:.4f}]) "
+                     f"linear_extrude(height={height:.4f}) polygon([{points}]);\n")
+    return "".join(lines)
+
+
+def sole_scad_natural(model: dict) -> str:
+    """OpenSCAD source, natural CSG: each difference() subtracts one extruded solid per groove / lattice hole."""
+    outline = _scad_polygon([model["outline"]])
+    height = model["midsole_top_mm"] - model["midsole_bottom_mm"]
+    grooves = _scad_cutters(model["grooves"], -1.0, model["groove_mm"] + 1.0)
+    holes = _scad_cutters(model["holes"], -1.0, height + 2.0)
+    return (f"// the shoe's sole (midsole + outsole) as natural CSG, written by bench/bench_geometry.py\n"
+            f"union() {{\n"
+            f"  difference() {{\n    linear_extrude(height={model['outsole_mm']:.4f}) {outline}\n{grooves}  }}\n"
+            f"  translate([0,0,{model['midsole_bottom_mm']:.4f}]) difference() {{\n"
+            f"    linear_extrude(height={height:.4f}) {outline}\n{holes}  }}\n"
+            f"}}\n")
+
+
+def _prism(polygons: list[shapely.Polygon], z0: float, height: float) -> manifold3d.Manifold:
+    section = manifold3d.CrossSection(_rings(polygons), manifold3d.FillRule.EvenOdd)
+    return manifold3d.Manifold.extrude(section, height).translate((0.0, 0.0, z0))
+
+
+def sole_manifold_natural(model: dict) -> manifold3d.Manifold:
+    """The CSG of :func:`sole_scad_natural` with manifold3d in this process: one prism per hole / groove,
+    subtracted in one batch_boolean (as the generator subtracts its cutters)."""
+    height = model["midsole_top_mm"] - model["midsole_bottom_mm"]
+    subtract = manifold3d.OpType.Subtract
+    outsole = manifold3d.Manifold.batch_boolean(
+        [_prism([model["outline"]], 0.0, model["outsole_mm"])]
+        + [_prism([g], -1.0, model["groove_mm"] + 1.0) for g in model["grooves"]], subtract)
+    midsole = manifold3d.Manifold.batch_boolean(
+        [_prism([model["outline"]], 0.0, height)]
+        + [_prism([h], -1.0, height + 2.0) for h in model["holes"]], subtract)
+    solid = outsole + midsole.translate((0.0, 0.0, model["midsole_bottom_mm"]))
+    solid.num_tri()  # force evaluation (manifold3d is lazy)
+    return solid
+
+
 def sole_manifold(model: dict) -> manifold3d.Manifold:
-    """The CSG of :func:`sole_scad`, with manifold3d in this process."""
+    """The CSG of :func:`sole_scad` (multi-path), with manifold3d in this process."""
     def prism(polygons: list[shapely.Polygon], z0: float, height: float) -> manifold3d.Manifold:
         section = manifold3d.CrossSection(_rings(polygons), manifold3d.FillRule.EvenOdd)
         return manifold3d.Manifold.extrude(section, height).translate((0.0, 0.0, z0))
@@ -221,48 +279,90 @@ def sole_manifold(model: dict) -> manifold3d.Manifold:
     return solid
 
 
-def openscad_bench(parts: dict, params, runs: int, workdir: Path) -> dict:
+def _openscad_times(openscad: str, scad: Path, runs: int, timeout_s: float | None) -> dict:
+    """Wall seconds of ``openscad -o X.stl X.scad``: a first run, then ``runs - 1`` more if it took < 60 s.
+    With ``timeout_s``, a run still going after that long is killed and reported as timed out."""
+    stl = scad.with_suffix(".stl")
+
+    def run() -> float | None:
+        start = time.perf_counter()
+        try:
+            done = subprocess.run([openscad, "-o", str(stl), str(scad)], capture_output=True, text=True,
+                                  timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            return None
+        seconds = time.perf_counter() - start
+        if done.returncode != 0:
+            raise RuntimeError(f"openscad failed on {scad.name}: {done.stderr[-2000:]}")
+        return seconds
+
+    first = run()
+    if first is None:
+        return {"seconds": None, "timed_out": True, "timeout_seconds": timeout_s, "runs": 1, "stl": None}
+    times = [first] + ([run() for _ in range(runs - 1)] if first < 60 else [])  # once if it takes minutes
+    times = [t for t in times if t is not None]
+    return {"seconds": statistics.median(times), "timed_out": False, "timeout_seconds": timeout_s,
+            "runs": len(times), "stl": stl}
+
+
+def openscad_bench(parts: dict, params, runs: int, workdir: Path, timeout_s: float = 600.0) -> dict:
     openscad = shutil.which("openscad")
     if openscad is None:
         return {"error": "openscad is not installed"}
     version = subprocess.run([openscad, "--version"], capture_output=True, text=True)
     model = sole_model(parts, params)
-    scad = workdir / "sole.scad"
-    scad.write_text(sole_scad(model))
-    stl = workdir / "sole.stl"
-
-    def run() -> float:
-        start = time.perf_counter()
-        done = subprocess.run([openscad, "-o", str(stl), str(scad)], capture_output=True, text=True)
-        seconds = time.perf_counter() - start
-        if done.returncode != 0:
-            raise RuntimeError(f"openscad failed: {done.stderr[-2000:]}")
-        return seconds
-
-    first = run()
-    times = [first] + ([run() for _ in range(runs - 1)] if first < 60 else [])  # once if it takes minutes
-    openscad_s = statistics.median(times)
-    ours_csg = median_seconds(lambda: sole_manifold(model), 5)
     ours_shoe = median_seconds(lambda: build("shoe", params), 3, warm_up=False)
-    scad_mesh = trimesh.load_mesh(stl)
-    manifold_mesh = sole_manifold(model).to_mesh()
-    return {
+    result = {
         "openscad": (version.stderr or version.stdout).strip(),
-        "scad_file": str(scad),
-        "runs": len(times),
         "outline_points": len(model["outline"].exterior.coords) - 1,
         "lattice_holes": len(model["holes"]),
         "tread_grooves": len(model["grooves"]),
-        "openscad_seconds": openscad_s,
-        "ours_same_csg_seconds": ours_csg,
         "ours_whole_shoe_seconds": ours_shoe,
-        "ratio_vs_same_csg": openscad_s / ours_csg,
-        "ratio_vs_whole_shoe": openscad_s / ours_shoe,
-        "openscad_volume_mm3": float(scad_mesh.volume),
-        "same_csg_volume_mm3": float(manifold3d.Manifold(manifold_mesh).volume()),
         "generated_sole_volume_mm3": float(parts["midsole"].volume + parts["outsole"].volume),
-        "openscad_triangles": len(scad_mesh.faces),
     }
+    # model 1, hand-optimised (multi-path polygons); the un-prefixed keys are kept from earlier versions
+    scad = workdir / "sole_multipath.scad"
+    scad.write_text(sole_scad(model))
+    print(f"sole: OpenSCAD, multi-path model {scad} ...", file=sys.stderr)
+    timed = _openscad_times(openscad, scad, runs, None)
+    ours_csg = median_seconds(lambda: sole_manifold(model), 5)
+    scad_mesh = trimesh.load_mesh(timed["stl"])
+    result.update({
+        "scad_file": str(scad),
+        "runs": timed["runs"],
+        "openscad_seconds": timed["seconds"],
+        "ours_same_csg_seconds": ours_csg,
+        "ratio_vs_same_csg": timed["seconds"] / ours_csg,
+        "ratio_vs_whole_shoe": timed["seconds"] / ours_shoe,
+        "openscad_volume_mm3": float(scad_mesh.volume),
+        "same_csg_volume_mm3": float(sole_manifold(model).volume()),
+        "openscad_triangles": len(scad_mesh.faces),
+    })
+    # model 2, natural CSG (one extruded solid per hole / groove)
+    scad = workdir / "sole_natural.scad"
+    scad.write_text(sole_scad_natural(model))
+    print(f"sole: OpenSCAD, natural-CSG model {scad} (timeout {timeout_s:g} s) ...", file=sys.stderr)
+    timed = _openscad_times(openscad, scad, runs, timeout_s)
+    ours_natural = median_seconds(lambda: sole_manifold_natural(model), 5)
+    # timed out: OpenSCAD took more than the timeout, so the ratios are lower bounds
+    openscad_s = timed["timeout_seconds"] if timed["timed_out"] else timed["seconds"]
+    result.update({
+        "natural_scad_file": str(scad),
+        "natural_runs": timed["runs"],
+        "natural_openscad_timed_out": timed["timed_out"],
+        "natural_openscad_timeout_seconds": timed["timeout_seconds"],
+        "natural_openscad_seconds": timed["seconds"],  # None when timed out
+        "ours_natural_csg_seconds": ours_natural,
+        "natural_ratio_vs_same_csg": openscad_s / ours_natural,
+        "natural_ratio_vs_whole_shoe": openscad_s / ours_shoe,
+        "natural_ratios_are_lower_bounds": timed["timed_out"],
+        "natural_same_csg_volume_mm3": float(sole_manifold_natural(model).volume()),
+    })
+    if not timed["timed_out"]:
+        natural_mesh = trimesh.load_mesh(timed["stl"])
+        result.update({"natural_openscad_volume_mm3": float(natural_mesh.volume),
+                       "natural_openscad_triangles": len(natural_mesh.faces)})
+    return result
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -273,6 +373,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="skip OpenSCAD")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per figure (median)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--openscad-timeout", type=float, default=600.0,
+                        help="seconds before OpenSCAD is stopped on the natural-CSG sole (default 600)")
     args = parser.parse_args()
     foot = FEET["right"]
     results = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
@@ -291,7 +393,9 @@ def main() -> None:
             shoe_parts, shoe_params = parts, params
         print(f"{key}: building ...", file=sys.stderr)
         entry = {
+            # the whole product: its parts are not timed apart (booleans are evaluated together)
             "build_seconds": median_seconds(lambda: build(key, params), args.runs, warm_up=False),
+            "build_seconds_scope": "whole product, all parts together" if len(parts) > 1 else "whole product",
             "triangles": {name: len(mesh.faces) for name, mesh in parts.items()},
             "preview_seconds": preview_times(colours(key, params, parts), args.runs),
             "export_seconds": {kind: median_seconds(call, args.runs) for kind, call in
@@ -303,9 +407,8 @@ def main() -> None:
     results["mesh_100k"] = {"triangles": len(torus.faces), "preview_seconds": preview_times(torus, args.runs)}
 
     if not args.quick and shoe_parts is not None and "midsole" in shoe_parts:
-        print("sole: OpenSCAD ...", file=sys.stderr)
         workdir = Path(tempfile.mkdtemp(prefix="bench_geometry_"))
-        results["sole_vs_openscad"] = openscad_bench(shoe_parts, shoe_params, 3, workdir)
+        results["sole_vs_openscad"] = openscad_bench(shoe_parts, shoe_params, 3, workdir, args.openscad_timeout)
 
     print_table(results)
     if args.json:
@@ -326,7 +429,13 @@ def print_table(results: dict) -> None:
     for key, entry in results["products"].items():
         triangles = entry["triangles"]
         detail = ", ".join(f"{name} {count:,}" for name, count in triangles.items())
-        rows.append((f"{key}: build", _ms(entry["build_seconds"]), f"{sum(triangles.values()):,} triangles ({detail})"))
+        if len(triangles) > 1:
+            label = f"{key}: build, whole product ({len(triangles)} parts)"
+            note = (f"{sum(triangles.values()):,} triangles ({detail}); "
+                    "no per-part times: booleans are evaluated together")
+        else:
+            label, note = f"{key}: build, whole product", f"{sum(triangles.values()):,} triangles"
+        rows.append((label, _ms(entry["build_seconds"]), note))
         for renderer, times in entry["preview_seconds"].items():
             if "error" in times:
                 rows.append((f"{key}: preview {renderer}", "-", times["error"]))
@@ -353,17 +462,34 @@ def print_table(results: dict) -> None:
     if "error" in sole:
         print(sole["error"])
         return
-    print(f"{sole['openscad']}; model {sole['scad_file']}")
-    print(f"outline {sole['outline_points']} points, {sole['lattice_holes']} lattice holes, "
+    print(f"{sole['openscad']}; outline {sole['outline_points']} points, {sole['lattice_holes']} lattice holes, "
           f"{sole['tread_grooves']} tread grooves")
-    print(f"openscad -o sole.stl sole.scad      {_ms(sole['openscad_seconds'])} ms  (median of {sole['runs']})")
-    print(f"ours: manifold3d, the same CSG      {_ms(sole['ours_same_csg_seconds'])} ms"
-          f"  ratio openscad/ours = {sole['ratio_vs_same_csg']:.1f}")
-    print(f"ours: the whole shoe (3 parts)      {_ms(sole['ours_whole_shoe_seconds'])} ms"
-          f"  ratio openscad sole / our whole shoe = {sole['ratio_vs_whole_shoe']:.1f}")
-    print(f"volumes mm3: openscad {sole['openscad_volume_mm3']:.0f}, same CSG {sole['same_csg_volume_mm3']:.0f}, "
-          f"generated (sprung, heel rise) {sole['generated_sole_volume_mm3']:.0f}")
-
+    print(f"ours: the whole shoe build (3 parts)               {_ms(sole['ours_whole_shoe_seconds'])} ms"
+          "  (upper bound for our sole)")
+    print(f"\n1) hand-optimised model, holes and grooves as ONE multi-path polygon each: {sole['scad_file']}")
+    print(f"   openscad                                        {_ms(sole['openscad_seconds'])} ms"
+          f"  (median of {sole['runs']})")
+    print(f"   ours: manifold3d, the same CSG                  {_ms(sole['ours_same_csg_seconds'])} ms")
+    print(f"   ratio openscad / ours (same CSG)                {sole['ratio_vs_same_csg']:9.1f}")
+    print(f"   ratio openscad sole / our whole shoe            {sole['ratio_vs_whole_shoe']:9.1f}")
+    print(f"\n2) natural CSG, one extruded solid per hole and per groove: {sole['natural_scad_file']}")
+    bound = ">" if sole["natural_ratios_are_lower_bounds"] else " "
+    if sole["natural_openscad_timed_out"]:
+        print(f"   openscad                                        "
+              f"> timeout ({sole['natural_openscad_timeout_seconds']:g} s, stopped)")
+    else:
+        print(f"   openscad                                        {_ms(sole['natural_openscad_seconds'])} ms"
+              f"  (median of {sole['natural_runs']})")
+    print(f"   ours: manifold3d, the same CSG                  {_ms(sole['ours_natural_csg_seconds'])} ms")
+    for label, ratio in (("ratio openscad / ours (same CSG)      ", sole["natural_ratio_vs_same_csg"]),
+                         ("ratio openscad sole / our whole shoe  ", sole["natural_ratio_vs_whole_shoe"])):
+        figure = f"{bound.strip()} {ratio:.1f}".strip()
+        print(f"   {label}          {figure:>9}" + ("  (lower bound: openscad was stopped)" if bound == ">" else ""))
+    natural = (f"{sole['natural_openscad_volume_mm3']:.0f}" if "natural_openscad_volume_mm3" in sole else "-")
+    print(f"\nvolumes mm3: multi-path openscad {sole['openscad_volume_mm3']:.0f}, same CSG "
+          f"{sole['same_csg_volume_mm3']:.0f}; natural openscad {natural}, same CSG "
+          f"{sole['natural_same_csg_volume_mm3']:.0f}; generated (sprung, heel rise) "
+          f"{sole['generated_sole_volume_mm3']:.0f}")
 
 if __name__ == "__main__":
     main()

@@ -41,6 +41,11 @@ def entry_check(entry: PrintEntry, *, build_volume_mm: Sequence[float] = BUILD_V
     for side, side_report in entry.report.get("sides", {}).items():
         if not side_report.get("watertight"):
             raise ExportRefused(f"revision {entry.revision_id} ({side}) is not watertight and would need repair.")
+        printability = side_report.get("printability", {})
+        if printability.get("ok") is False:
+            raise ExportRefused(
+                f"revision {entry.revision_id} ({side}) would not print: " + "; ".join(printability.get("problems", []))
+            )
         extents = sorted(side_report.get("extents_mm", []))
         if len(extents) != 3 or any(size > limit for size, limit in zip(extents, sorted(build_volume_mm))):
             raise ExportRefused(

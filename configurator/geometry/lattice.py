@@ -14,6 +14,8 @@ bends and cushions more while the heel stays stable.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 import shapely
 
@@ -71,7 +73,8 @@ def hex_centres(bounds: tuple[float, float, float, float], pitch_mm: float) -> n
 
 
 def honeycomb_holes(outline: shapely.Polygon, *, foot_length_mm: float, heel_density: float,
-                    pitch_mm: float = CELL_PITCH_MM, rim_mm: float = RIM_MM) -> np.ndarray:
+                    pitch_mm: float = CELL_PITCH_MM, rim_mm: float = RIM_MM,
+                    fraction_fn: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
     """
     The cells to cut from a midsole with this plan outline.
 
@@ -83,6 +86,10 @@ def honeycomb_holes(outline: shapely.Polygon, *, foot_length_mm: float, heel_den
       Scales the heel-to-toe gradient.
     heel_density : float
       Solid fraction under the heel, see :func:`solid_fraction`.
+    fraction_fn : callable, optional
+      ``fraction_fn(centres) -> (k,) float``: the wanted solid fraction at each cell centre
+      ((k, 2) mm), replacing the heel-to-toe :func:`solid_fraction` gradient (which then ignores
+      ``foot_length_mm`` and ``heel_density``).
 
     Returns
     -------
@@ -91,7 +98,10 @@ def honeycomb_holes(outline: shapely.Polygon, *, foot_length_mm: float, heel_den
     """
     inner = outline.buffer(-rim_mm)
     centres = hex_centres(inner.bounds, pitch_mm)
-    fraction = solid_fraction(centres[:, 0], foot_length_mm=foot_length_mm, heel_density=heel_density)
+    if fraction_fn is None:
+        fraction = solid_fraction(centres[:, 0], foot_length_mm=foot_length_mm, heel_density=heel_density)
+    else:
+        fraction = np.asarray(fraction_fn(centres), float)
     # hole inradius from the solid fraction, limited so the web never gets thinner than MIN_WEB_MM
     inradius = np.minimum(0.5 * pitch_mm * np.sqrt(1.0 - fraction), 0.5 * (pitch_mm - MIN_WEB_MM))
     circumradius = inradius / np.cos(np.pi / 6)

@@ -77,7 +77,9 @@ LETTER_HEIGHT_FRACTION = 0.42
 SHOE_OPTIONS = (
     OptionSpec("toe_allowance_mm", "Toe allowance", "number", 12.0, unit="mm", min=5.0, max=25.0, step=0.5,
                help="Room in front of the longest toe; the inside is foot length + this long."),
-    OptionSpec("wall_thickness_mm", "Wall thickness", "number", 2.0, unit="mm", min=1.5, max=4.0, step=0.1,
+    # At least 1.8 mm: the footbed keeps FOOTBED_SHARE of the wall, and 0.9 mm is the thinnest layer a
+    # 0.4 mm nozzle prints reliably (two lines, 0.8 mm) with margin; 1.5 mm measured 0.74 mm there.
+    OptionSpec("wall_thickness_mm", "Wall thickness", "number", 2.0, unit="mm", min=1.8, max=4.0, step=0.1,
                help="Thickness of the upper."),
     OptionSpec("sole_thickness_mm", "Sole thickness", "number", 8.0, unit="mm", min=4.0, max=20.0, step=0.5,
                help="From the ground to the footbed under the forefoot."),

@@ -37,3 +37,9 @@ def test_larger_than_the_bed_is_refused():
 def test_empty_batch_is_refused():
     with pytest.raises(ExportRefused):
         batch_zip([])
+
+
+def test_a_side_the_printability_report_fails_is_refused_with_its_reason():
+    problem = "upper: wall 0.74 mm is under the printer's 0.80 mm minimum"
+    with pytest.raises(ExportRefused, match="0.74 mm"):
+        batch_zip([entry(printability={"ok": False, "problems": [problem]})])

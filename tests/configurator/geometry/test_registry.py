@@ -41,12 +41,24 @@ def test_schema_is_a_fresh_copy():
 
 def test_expected_names():
     assert [o["name"] for o in registry.option_schema("insole")] == [
-        "thickness_mm", "toe_allowance_mm", "arch_support", "heel_cup_mm", "color", "material"]
+        "thickness_mm", "toe_allowance_mm", "arch_support", "heel_cup_mm", "cushioning", "color", "material"]
     # the shoe's single "color" became "upper_color" (old stored designs are mapped, see below)
     assert [o["name"] for o in registry.option_schema("shoe")] == [
         "toe_allowance_mm", "wall_thickness_mm", "sole_thickness_mm", "heel_height_mm", "toe_shape", "midsole",
         "lattice_density", "collar_height_mm", "initials", "upper_color", "upper_material", "sole_color",
         "sole_material"]
+
+
+def test_insole_cushioning_is_a_choice_in_the_schema():
+    option = {o["name"]: o for o in registry.option_schema("insole")}["cushioning"]
+    assert option["type"] == "choice" and option["label"]
+    assert option["choices"] == ["none", "honeycomb", "ribs"] and option["default"] == "honeycomb"
+    assert "underside" in option["help"]
+    params = registry.parse("insole", options={"cushioning": "ribs"}, foot=EXAMPLE_FOOT, side="right")
+    assert params.cushioning == "ribs"
+    with pytest.raises(ParameterError) as caught:
+        registry.parse("insole", options={"cushioning": "foam"}, foot=EXAMPLE_FOOT, side="right")
+    assert caught.value.field == "cushioning" and "'honeycomb'" in str(caught.value)
 
 
 def test_old_color_maps_to_upper_color():
@@ -80,7 +92,7 @@ def test_parts_and_materials_share_keys():
     ("insole", {"colour": "#ffffff"}, "colour", "color"),
     ("shoe", {"toe_shape": 3}, "toe_shape", "'almond'"),
     ("shoe", {"color": "#12345"}, "color", "#c8553d"),
-    ("shoe", {"wall_thickness_mm": None}, "wall_thickness_mm", "1.5–4 mm"),
+    ("shoe", {"wall_thickness_mm": None}, "wall_thickness_mm", "1.8–4 mm"),
 ])
 def test_bad_options_name_the_option_and_what_is_allowed(key, options, field, fragment):
     with pytest.raises(ParameterError) as caught:
