@@ -31,9 +31,11 @@ from . import engraving, lattice
 from ._manifold import cross_section, prism, to_manifold, to_trimesh
 from ._shape import (PlanProfile, end_rounding, mirror_y, pchip, report, section_girth, slab_mesh, smoothstep,
                      stations, tube_mesh, TOE_SHAPES)
+from .errors import ParameterError
 from .foot import FootMeasurements
 from .materials import MATERIAL_KEYS
 from .params import OptionSpec, Params
+from .printers import DEFAULT_PRINTER, PRINTER_PROFILES
 
 BELOW_FRACTION = 0.3    # share of a last section's height below its widest line
 MIN_BALL_HEIGHT_MM = 18.0  # flattest last we make (very low girth/width ratios would give less)
@@ -108,6 +110,11 @@ PART_NAMES = ("upper", "midsole", "outsole")
 """The shoe's parts, in build and export order."""
 
 
+MAX_PRINT_LENGTH_MM = max(PRINTER_PROFILES[DEFAULT_PRINTER].build_volume_mm)
+"""The longest shoe the default printer builds (its build volume's longest side, laid diagonally not counted)."""
+SHOE_OPTION_LOW_TOE_MM = next(spec.min for spec in SHOE_OPTIONS if spec.name == "toe_allowance_mm")
+
+
 @dataclass(frozen=True)
 class ShoeParams(Params):
     """Everything that determines one shoe (one side)."""
@@ -130,6 +137,22 @@ class ShoeParams(Params):
 
     OPTIONS = SHOE_OPTIONS  # class attribute (no annotation): not a dataclass field
     OPTION_ALIASES = {"color": "upper_color"}  # stored designs from before the parts had one "color"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        # A combination of foot and options can be too long for any plate we print on: refuse it here,
+        # naming the option the customer can change, rather than fail at the printer.
+        walls_mm = 2 * (self.wall_thickness_mm + WELT_MM)
+        outer_mm = self.inner_length_mm + walls_mm
+        if outer_mm > MAX_PRINT_LENGTH_MM:
+            most_mm = MAX_PRINT_LENGTH_MM - self.foot.length_mm - walls_mm
+            low_mm = SHOE_OPTION_LOW_TOE_MM
+            allowed = (f"{low_mm:g}–{most_mm:.1f} mm for this foot" if most_mm >= low_mm
+                       else f"none: a {self.foot.length_mm:g} mm foot is too long for the printer")
+            raise ParameterError(
+                "toe_allowance_mm",
+                f"the shoe would be {outer_mm:.1f} mm long, more than the {MAX_PRINT_LENGTH_MM:g} mm the printer builds",
+                value=self.toe_allowance_mm, allowed=allowed)
 
     @property
     def inner_length_mm(self) -> float:

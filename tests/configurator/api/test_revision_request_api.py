@@ -129,3 +129,18 @@ def test_products_list_their_option_schema(api_client, products):
     assert set(by_slug) == {"insole", "shoe"}
     thickness = next(option for option in by_slug["insole"]["options"] if option["name"] == "thickness_mm")
     assert thickness["min"] < thickness["default"] < thickness["max"]
+
+
+def test_a_shoe_too_long_for_the_printer_is_400_naming_the_option(api_client, shopper, products):
+    api_client.force_authenticate(shopper)
+    design = api_client.post("/api/designs/", {"product": "shoe"}, format="json").json()
+    feet = feet_copy()
+    feet["right"]["length_mm"] = 340
+    response = api_client.post(
+        f"/api/designs/{design['id']}/revisions/",
+        {"measurements": feet, "parameters": {"toe_allowance_mm": 25}, "side": "right"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "parameters.toe_allowance_mm"
+    assert "for this foot" in response.json()["allowed"]

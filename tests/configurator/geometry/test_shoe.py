@@ -174,3 +174,18 @@ def test_initials_are_validated_and_upper_cased():
         with pytest.raises(ParameterError) as caught:
             registry.parse("shoe", options={"initials": bad}, foot=EXAMPLE_FOOT, side="left")
         assert caught.value.field == "initials"
+
+
+def test_a_shoe_longer_than_the_printer_builds_is_refused_naming_the_toe_allowance():
+    from configurator.geometry.errors import ParameterError
+
+    # given the longest foot we accept and the most toe room
+    foot = {**EXAMPLE_FOOT, "length_mm": 340.0}
+    # when asking for a shoe 340 + 25 + walls long (> 360 mm, the default printer's longest side)
+    with pytest.raises(ParameterError) as refused:
+        registry.parse("shoe", options={"toe_allowance_mm": 25}, foot=foot, side="right")
+    # then the option to change and how far are named
+    assert refused.value.field == "toe_allowance_mm"
+    assert "360" in str(refused.value) and "mm for this foot" in refused.value.allowed
+    # and a shorter toe allowance for the same foot is accepted
+    registry.parse("shoe", options={"toe_allowance_mm": 8}, foot=foot, side="right")
