@@ -40,10 +40,13 @@ INSOLE_OPTIONS = (
     OptionSpec("thickness_mm", "Thickness", "number", 4.0, unit="mm", min=2.0, max=10.0, step=0.5,
                help="Base thickness under the forefoot."),
     OptionSpec("toe_allowance_mm", "Toe allowance", "number", 5.0, unit="mm", min=0.0, max=20.0, step=0.5,
+               driven_by=("length_mm",),
                help="Extra length in front of the longest toe; the insole is foot length + this long."),
     OptionSpec("arch_support", "Arch support", "choice", "medium", choices=tuple(ARCH_SUPPORT_FRACTION),
+               driven_by=("arch_height_mm",),
                help="How much of your measured arch height the insole fills under the medial arch."),
     OptionSpec("heel_cup_mm", "Heel cup", "number", 6.0, unit="mm", min=0.0, max=15.0, step=0.5,
+               driven_by=("heel_width_mm",),
                help="Height of the raised rim around the heel."),
     OptionSpec("cushioning", "Cushioning pattern", "choice", "honeycomb", choices=CUSHIONING,
                help="Pattern of pockets cut into the underside to make the insole softer and lighter: "

@@ -43,6 +43,8 @@ class OptionSpec:
     max_length: int = 40  # only for "text"
     pattern: str | None = None  # only for "text": regular expression the whole value must match
     uppercase: bool = False  # only for "text": normalise to upper case before matching
+    driven_by: tuple[str, ...] = ()  # foot measurements this option works with (e.g. the arch height)
+    constrained_by: tuple[str, ...] = ()  # measurements and options that narrow its allowed range
 
     def to_dict(self) -> dict:
         """JSON-safe schema entry."""
@@ -51,6 +53,7 @@ class OptionSpec:
             "min": self.min, "max": self.max_length if self.type == "text" else self.max, "step": self.step,
             "default": self.default,
             "choices": list(self.choices) if self.choices is not None else None, "help": self.help,
+            "driven_by": list(self.driven_by), "constrained_by": list(self.constrained_by),
         }
 
     @property

@@ -78,6 +78,8 @@ LETTER_HEIGHT_FRACTION = 0.42
 
 SHOE_OPTIONS = (
     OptionSpec("toe_allowance_mm", "Toe allowance", "number", 12.0, unit="mm", min=5.0, max=25.0, step=0.5,
+               # the shoe must fit the printer: the most toe room depends on the foot and the wall
+               driven_by=("length_mm",), constrained_by=("length_mm", "wall_thickness_mm"),
                help="Room in front of the longest toe; the inside is foot length + this long."),
     # At least 1.8 mm: the footbed keeps FOOTBED_SHARE of the wall, and 0.9 mm is the thinnest layer a
     # 0.4 mm nozzle prints reliably (two lines, 0.8 mm) with margin; 1.5 mm measured 0.74 mm there.

@@ -9,7 +9,7 @@ from configurator.geometry.params import Params
 
 from ._support import EXAMPLE_FOOT
 
-KEYS = {"name", "label", "type", "unit", "min", "max", "step", "default", "choices", "help"}
+KEYS = {"name", "label", "type", "unit", "min", "max", "step", "default", "choices", "help", "driven_by", "constrained_by"}
 
 
 def test_product_keys():
@@ -134,3 +134,12 @@ def test_expected_dimensions():
     assert registry.expected_dimensions("shoe", params)["inner_length_mm"] == 280.0
     params = registry.parse("insole", options={"toe_allowance_mm": 0}, foot=EXAMPLE_FOOT, side="right")
     assert registry.expected_dimensions("insole", params)["length_mm"] == 265.0
+
+
+def test_schema_says_which_measurement_drives_an_option_and_what_constrains_it():
+    shoe = {entry["name"]: entry for entry in registry.option_schema("shoe")}
+    insole = {entry["name"]: entry for entry in registry.option_schema("insole")}
+    assert shoe["toe_allowance_mm"]["driven_by"] == ["length_mm"]
+    assert shoe["toe_allowance_mm"]["constrained_by"] == ["length_mm", "wall_thickness_mm"]
+    assert insole["arch_support"]["driven_by"] == ["arch_height_mm"]
+    assert all(isinstance(entry["driven_by"], list) for entry in shoe.values())
