@@ -139,19 +139,10 @@ def _escape(text: str) -> str:
 
 def to_glb(mesh: trimesh.Trimesh, *, color: str | None = None) -> bytes:
     """
-    Binary glTF for the web viewer. glTF is in metres by convention, so the mesh is scaled
-    by 0.001 and turned so that +y is up (glTF convention); the original is not modified.
+    Binary glTF for the web viewer: one mesh, in metres with +y up (glTF conventions); the
+    original is not modified. See :func:`to_glb_parts` for several coloured parts.
     """
-    web = mesh.copy()
-    # mm -> m, and z-up -> y-up: (x, y, z) -> (x, z, -y)
-    transform = np.diag([0.001, 0.001, 0.001, 1.0]) @ trimesh.transformations.rotation_matrix(-np.pi / 2, [1, 0, 0])
-    web.apply_transform(transform)
-    if color is not None:
-        rgba = [int(color[i:i + 2], 16) for i in (1, 3, 5)] + [255]
-        web.visual = trimesh.visual.TextureVisuals(
-            material=trimesh.visual.material.PBRMaterial(baseColorFactor=rgba, metallicFactor=0.0,
-                                                         roughnessFactor=0.8))
-    return trimesh.exchange.gltf.export_glb(trimesh.Scene(web))
+    return to_glb_parts({"mesh": mesh}, materials={"mesh": {"color": color}} if color is not None else None)
 
 
 def to_glb_parts(parts: dict[str, trimesh.Trimesh], *, materials: dict[str, dict] | None = None) -> bytes:
