@@ -6,9 +6,10 @@ PYTEST_ARGS ?=
 
 .PHONY: install install-dev translations system-deps run test bench clean
 
-# Debian packages for the real slicer checks, the OpenSCAD comparison and GL previews (EGL on Mesa).
+# Debian packages for the real slicer checks, the OpenSCAD comparison, GL previews (EGL on Mesa) and the
+# browser tests (Chromium, driven by Playwright with executable_path: a Playwright browser download fails here).
 # Installed when run as root with apt-get (CI, fresh machines); elsewhere it says what to install.
-SYSTEM_PACKAGES := prusa-slicer admesh openscad libegl1 libegl-mesa0 libgl1-mesa-dri
+SYSTEM_PACKAGES := prusa-slicer admesh openscad libegl1 libegl-mesa0 libgl1-mesa-dri chromium
 
 install: $(VENV)/.installed translations
 
