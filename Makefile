@@ -21,7 +21,9 @@ $(VENV)/.installed: requirements.txt
 
 # Italian and English: the .po files are the source, compiled with Babel (no system gettext needed).
 translations: $(VENV)/.installed
-	$(PY) -m babel.messages.frontend compile -d locale -D django --statistics
+	for domain in django djangojs; do \
+	  if ls locale/*/LC_MESSAGES/$$domain.po >/dev/null 2>&1; then \
+	    $(PY) -m babel.messages.frontend compile -d locale -D $$domain --statistics || exit 1; fi; done
 
 install-dev: $(VENV)/.installed-dev translations
 

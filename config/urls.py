@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 from rest_framework.authtoken.views import obtain_auth_token
 
 from configurator import views as pages
@@ -21,6 +22,7 @@ urlpatterns = [
     path("healthz", pages.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
 ]
