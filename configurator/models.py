@@ -26,6 +26,10 @@ class Design(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="designs")
     template = models.ForeignKey(ProductTemplate, on_delete=models.PROTECT, related_name="designs")
     name = models.CharField(max_length=120, blank=True)
+    # A read-only link anyone holding it may open; empty until the owner shares the design.
+    share_token = models.CharField(max_length=43, blank=True, db_index=True)
+    # Deleting hides the design from its owner; the rows stay, so orders keep what they were made from.
+    deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -44,6 +48,8 @@ class DesignRevision(models.Model):
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+        # A newer request on the same design came first: not built; asking for it again queues it.
+        SUPERSEDED = "superseded", _("Superseded")
 
     design = models.ForeignKey(Design, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
@@ -52,7 +58,7 @@ class DesignRevision(models.Model):
     measurements = models.JSONField()  # snapshot {"left": {...}, "right": {...}} in mm
     sides = models.JSONField()  # ["left", "right"] or one of them
     measurement_set = models.ForeignKey(MeasurementSet, null=True, blank=True, on_delete=models.SET_NULL)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     failure_reason = models.TextField(blank=True)
     report = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveIntegerField(default=0)
@@ -97,3 +103,28 @@ class RevisionFile(models.Model):
     @property
     def is_preview(self) -> bool:
         return self.kind == self.Kind.PNG
+
+
+class Order(models.Model):
+    """A customer orders one finished revision; the price is fixed when the order is placed."""
+
+    class Status(models.TextChoices):
+        PLACED = "placed", _("Placed")
+        IN_PRODUCTION = "in_production", _("In production")
+        SHIPPED = "shipped", _("Shipped")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
+    design = models.ForeignKey(Design, on_delete=models.PROTECT, related_name="orders")
+    revision = models.ForeignKey(DesignRevision, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLACED)
+    price = models.DecimalField(max_digits=9, decimal_places=2)
+    currency = models.CharField(max_length=3, default="EUR")
+    delivery_earliest = models.DateField()
+    delivery_latest = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        # Pressing "Order" twice (or a retried request) must not order the same revision twice.
+        constraints = [models.UniqueConstraint(fields=["customer", "revision"], name="unique_order_per_revision")]

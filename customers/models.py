@@ -12,6 +12,8 @@ class Customer(models.Model):
     )
     email = models.EmailField(blank=True, db_index=True)
     full_name = models.CharField(max_length=200, blank=True)
+    # A guest is a real user without credentials yet; signing up keeps the same record (and its designs).
+    is_guest = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -66,6 +68,8 @@ class Measurement(models.Model):
         INSTEP_GIRTH = "instep_girth_mm", _("Instep girth")
         HEEL_WIDTH = "heel_width_mm", _("Heel width")
         ARCH_HEIGHT = "arch_height_mm", _("Arch height")
+        # Only scans give it; the product geometry uses the six above.
+        TOE_BOX_HEIGHT = "toe_box_height_mm", _("Toe-box height")
 
     measurement_set = models.ForeignKey(MeasurementSet, on_delete=models.CASCADE, related_name="measurements")
     side = models.CharField(max_length=5, choices=Side.choices)
@@ -77,3 +81,47 @@ class Measurement(models.Model):
             models.UniqueConstraint(fields=["measurement_set", "side", "kind"], name="unique_measurement_per_set"),
             models.CheckConstraint(condition=models.Q(value_mm__gt=0), name="measurement_positive"),
         ]
+
+
+def scan_upload_path(instance: "FootScanFile", filename: str) -> str:
+    return f"scans/{instance.scan.customer_id}/{instance.scan_id}/{filename}"
+
+
+class FootScan(models.Model):
+    """One upload of one or two foot scans; processing it adds one measurement set (source: scan)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Processing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="scans")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=120, blank=True)
+    fraction = models.FloatField(default=0.0)
+    failure_reason = models.TextField(blank=True)
+    measurement_set = models.OneToOneField(
+        MeasurementSet, null=True, blank=True, on_delete=models.SET_NULL, related_name="scan"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class FootScanFile(models.Model):
+    """One uploaded mesh; after processing: its side, the measurements and the cleaned foot (PLY, mm)."""
+
+    scan = models.ForeignKey(FootScan, on_delete=models.CASCADE, related_name="files")
+    original_name = models.CharField(max_length=255)
+    file = models.FileField(upload_to=scan_upload_path, max_length=300)
+    size_bytes = models.PositiveBigIntegerField()
+    side = models.CharField(max_length=5, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    foot = models.FileField(upload_to=scan_upload_path, max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
