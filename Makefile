@@ -4,14 +4,21 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev translations system-deps run test bench clean
+.PHONY: install install-dev frontend translations system-deps run test bench clean
 
 # Debian packages for the real slicer checks, the OpenSCAD comparison, GL previews (EGL on Mesa) and the
 # browser tests (Chromium, driven by Playwright with executable_path: a Playwright browser download fails here).
 # Installed when run as root with apt-get (CI, fresh machines); elsewhere it says what to install.
 SYSTEM_PACKAGES := prusa-slicer admesh openscad libegl1 libegl-mesa0 libgl1-mesa-dri chromium
 
-install: $(VENV)/.installed translations
+install: $(VENV)/.installed translations frontend
+
+# Browser libraries (three.js), pinned in package-lock.json and served from node_modules by Django staticfiles.
+frontend: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +32,7 @@ translations: $(VENV)/.installed
 	  if ls locale/*/LC_MESSAGES/$$domain.po >/dev/null 2>&1; then \
 	    $(PY) -m babel.messages.frontend compile -d locale -D $$domain --statistics || exit 1; fi; done
 
-install-dev: $(VENV)/.installed-dev translations
+install-dev: $(VENV)/.installed-dev translations frontend
 
 system-deps:
 	@if dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1; then :; \

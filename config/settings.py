@@ -91,7 +91,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # three.js from node_modules (`make frontend`), only the parts the viewer imports, so collectstatic stays small;
+    # the addons keep their folder layout because they import each other by relative path (../utils/...).
+    ("vendor/three/build", BASE_DIR / "node_modules" / "three" / "build"),
+    *((f"vendor/three/addons/{folder}", BASE_DIR / "node_modules" / "three" / "examples" / "jsm" / folder)
+      for folder in ("controls", "loaders", "utils", "environments")),
+]
 STATIC_ROOT = DATA_DIR / "staticfiles"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(DATA_DIR / "media")))
 MEDIA_URL = "media/"  # never served directly: downloads go through views that check ownership
