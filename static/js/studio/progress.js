@@ -1,0 +1,106 @@
+// Build progress of one design: the WebSocket /ws/designs/<id>/progress/ when it is up, polling
+// GET /api/revisions/<id>/ every 1.5 s when it is not (and a slow safety poll even when it is).
+// Events passed to onEvent: {revision, status, stage, fraction, detail, models_ready?, source: "socket"|"poll", data?}.
+import { api } from "./api.js";
+
+const POLL_MS = 1500;
+const SAFETY_POLL_MS = 6000;
+
+export class ProgressChannel {
+  constructor(designId, onEvent) {
+    this.designId = designId;
+    this.onEvent = onEvent;
+    this.socket = null;
+    this.connected = false;
+    this.watched = null;
+    this.pollTimer = null;
+    this.retryDelay = 1000;
+    this.closed = false;
+  }
+
+  /** Connect; resolves true once open, false if it could not open within `timeoutMs` (polling covers it). */
+  open(timeoutMs = 2500) {
+    if (this.connected) return Promise.resolve(true);
+    if (this.opening) return this.opening;
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    this.opening = new Promise((resolve) => {
+      let settled = false;
+      const settle = (value) => { if (!settled) { settled = true; this.opening = null; resolve(value); } };
+      let socket;
+      try {
+        socket = new WebSocket(`${scheme}://${location.host}/ws/designs/${this.designId}/progress/`);
+      } catch (error) {
+        settle(false);
+        return;
+      }
+      this.socket = socket;
+      const timer = setTimeout(() => settle(false), timeoutMs);
+      socket.addEventListener("open", () => {
+        clearTimeout(timer);
+        this.connected = true;
+        this.retryDelay = 1000;
+        this.schedulePoll();
+        settle(true);
+      });
+      socket.addEventListener("message", (message) => {
+        let event;
+        try { event = JSON.parse(message.data); } catch (error) { return; }
+        this.onEvent({ ...event, source: "socket" });
+      });
+      socket.addEventListener("close", () => {
+        clearTimeout(timer);
+        this.connected = false;
+        settle(false);
+        if (this.socket === socket) this.socket = null;
+        this.schedulePoll();
+        if (!this.closed) {
+          setTimeout(() => { if (!this.closed && !this.connected) this.open(); }, this.retryDelay);
+          this.retryDelay = Math.min(this.retryDelay * 2, 15000);
+        }
+      });
+    });
+    return this.opening;
+  }
+
+  /** Follow this revision (only the latest requested one matters). */
+  watch(revisionId) {
+    this.watched = revisionId;
+    this.schedulePoll();
+  }
+
+  unwatch() {
+    this.watched = null;
+    clearTimeout(this.pollTimer);
+  }
+
+  schedulePoll() {
+    clearTimeout(this.pollTimer);
+    if (this.watched == null || this.closed) return;
+    this.pollTimer = setTimeout(() => this.poll(), this.connected ? SAFETY_POLL_MS : POLL_MS);
+  }
+
+  async poll() {
+    const id = this.watched;
+    if (id == null) return;
+    try {
+      const revision = await api("GET", `/api/revisions/${id}/`);
+      if (this.watched !== id) return;
+      const finished = ["done", "failed", "superseded"].includes(revision.status);
+      const modelsReady = revision.models_ready ?? (revision.files || []).some((file) => file.kind === "glb");
+      this.onEvent({
+        revision: id, status: revision.status, stage: revision.status, fraction: finished ? 1 : modelsReady ? 0.7 : 0.1,
+        detail: revision.failure_reason || "", models_ready: modelsReady, source: "poll", data: revision,
+      });
+      if (finished) return;
+    } catch (error) {
+      // a network blip: try again at the next tick
+    }
+    this.schedulePoll();
+  }
+
+  close() {
+    this.closed = true;
+    clearTimeout(this.pollTimer);
+    this.socket?.close();
+  }
+}
