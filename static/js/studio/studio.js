@@ -298,7 +298,7 @@ const footButton = el("button", { type: "button", class: "chip", id: "toggle-foo
 const resetButton = el("button", { type: "button", class: "chip", id: "reset-view", onclick: () => viewer?.resetView() },
   icon(ICONS.reset), el("span", { text: _("Reset view") }));
 stageToolbar.append(footSideControl.element, footButton, resetButton);
-byId("stage-keys").textContent = _("Drag, or use the arrow keys, to turn the shoe; Shift and the arrows to move it; + and - to zoom; 0 to reset.");
+byId("stage-keys").textContent = _("Drag, or use the arrow keys, to turn the model; Shift and the arrows to move it; + and - to zoom; 0 to reset.");
 canvas.setAttribute("aria-label", interpolate(_("3D preview of your %(product)s"), { product: product.name }));
 
 // ---------------------------------------------------------------- viewer
@@ -308,7 +308,7 @@ async function startViewer() {
     canvas.hidden = true;
     const fallback = byId("stage-fallback");
     fallback.hidden = false;
-    fallback.append(el("p", { text: _("Your browser cannot show 3D here; the pictures below show your design.") }));
+    fallback.append(el("p", { text: _("Your browser cannot show 3D here, so a picture of your design is shown instead.") }));
     return;
   }
   viewer = createViewer(canvas, { background: getComputedStyle(root).getPropertyValue("--stage").trim() || "#f3eee7" });
