@@ -190,18 +190,38 @@ export function createViewer(canvas, options = {}) {
   }
 
   function frame() {
-    // A three-quarter view from the outside of the shoe, slightly above, the whole model in view.
-    const vertical = (camera.fov * Math.PI) / 180;
-    const horizontal = 2 * Math.atan(Math.tan(vertical / 2) * camera.aspect);
-    // The bounding sphere is loose around a long, low shoe, so come a little closer than it needs.
-    const distance = (bounds.radius / Math.sin(Math.min(vertical, horizontal) / 2)) * 0.9;
+    // A three-quarter view from the outside of the shoe, slightly above; the distance is searched so that the model's
+    // bounding box fills about 85 % of the view whatever the canvas shape (phone portrait or desktop landscape).
     const direction = new Vector3(0.62, 0.42, 0.66).normalize();
+    const box = model ? new Box3().setFromObject(stage) : null;
+    const corners = box && !box.isEmpty()
+      ? [0, 1, 2, 3, 4, 5, 6, 7].map((i) => new Vector3(i & 1 ? box.max.x : box.min.x, i & 2 ? box.max.y : box.min.y, i & 4 ? box.max.z : box.min.z))
+      : null;
+    const place = (distance) => {
+      camera.position.copy(bounds.center).addScaledVector(direction, distance);
+      camera.lookAt(bounds.center);
+      camera.updateMatrixWorld();
+    };
+    let near = bounds.radius * 0.5;
+    let far = (bounds.radius / Math.sin((camera.fov * Math.PI) / 360)) * 3;
+    if (corners) {
+      for (let step = 0; step < 18; step += 1) {
+        const middle = (near + far) / 2;
+        place(middle);
+        const fits = corners.every((corner) => {
+          const p = corner.clone().project(camera);
+          return Math.abs(p.x) <= 0.85 && Math.abs(p.y) <= 0.85 && p.z < 1;
+        });
+        if (fits) far = middle; else near = middle;
+      }
+    }
+    const distance = corners ? far : far / 3;
     controls.target.copy(bounds.center);
-    camera.position.copy(bounds.center).addScaledVector(direction, distance);
+    place(distance);
     camera.near = distance / 100;
     camera.far = distance * 20;
     camera.updateProjectionMatrix();
-    controls.minDistance = bounds.radius * 1.1;
+    controls.minDistance = bounds.radius * 0.9;
     controls.maxDistance = distance * 2.5;
     controls.update();
     framed = true;
