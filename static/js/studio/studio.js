@@ -236,7 +236,7 @@ sideSelect.closest("fieldset").insertBefore(sideRow, sideSelect.previousElementS
 sideSelect.previousElementSibling.hidden = true; // the plain <label> and <select> stay for the form, hidden
 sideSelect.hidden = true;
 const generateButton = form.querySelector("#generate");
-generateButton.textContent = _("Update my shoe");
+generateButton.textContent = _("Build with these measurements");
 groupsHost.append(feetSection.details);
 for (const input of form.querySelectorAll("[name^='measurements.']")) {
   input.closest("td").dataset.field = input.name;
@@ -335,7 +335,7 @@ async function startViewer() {
     }
   } catch (error) {
     canvas.dataset.state = "empty";
-    showStageMessage(hasFeet() ? _("Your shoe appears here once it is built.") : _("Enter your foot measurements to see your shoe."));
+    showStageMessage(hasFeet() ? _("Your design appears here once it is built.") : _("Enter your foot measurements to see it made for you."));
   }
 }
 
@@ -522,7 +522,7 @@ function feetSummary() {
   const parts = [];
   if (length) parts.push(interpolate(_("length %(mm)s mm"), { mm: formatNumber(Number(length)) }));
   if (set?.size?.eu) parts.push(interpolate(_("EU %(size)s"), { size: set.size.eu }));
-  return parts.length ? parts.join(" · ") : _("needed to build your shoe");
+  return parts.length ? parts.join(" · ") : _("needed to make it for you");
 }
 
 function buildSetChooser() {
@@ -546,6 +546,7 @@ function buildSetChooser() {
       scheduleRevision();
     }
     updateFeetSummary();
+    syncFoot();
   });
   return el("div", { class: "control set-chooser" }, el("label", { for: id, class: "control-label", text: _("Use measurements") }), select);
 }
@@ -948,9 +949,19 @@ function renderFit() {
   }
 }
 
-function syncFoot() {
+// The foot to show: the built revision's (placed in the shoe, coloured by clearance), else the avatar of the
+// measurement set in use, when the server offers one.
+function footUrl() {
   const revision = shownRevisionData();
-  const footFile = revision && revisionFile(revision, viewSide, (file) => file.name === "foot.glb");
+  const built = revision && revisionFile(revision, viewSide, (file) => file.name === "foot.glb");
+  if (built) return built.url;
+  const set = (data.measurement_sets || []).find((item) => item.id === measurementSet);
+  return set?.foot_urls?.[viewSide] || null;
+}
+
+function syncFoot() {
+  const url = footUrl();
+  const footFile = url ? { url } : null;
   footButton.disabled = !footFile;
   footButton.title = footFile ? "" : _("The foot appears once your design is built with your measurements.");
   if (!footFile && viewer?.footShown) viewer.showFoot(null, false);
@@ -960,10 +971,9 @@ function syncFoot() {
 async function toggleFoot() {
   const pressed = footButton.getAttribute("aria-pressed") !== "true";
   footButton.setAttribute("aria-pressed", String(pressed));
-  const revision = shownRevisionData();
-  const footFile = revision && revisionFile(revision, viewSide, (file) => file.name === "foot.glb");
-  if (!viewer || !footFile) return;
-  await viewer.showFoot(footFile.url, pressed);
+  const url = footUrl();
+  if (!viewer || !url) return;
+  await viewer.showFoot(url, pressed);
 }
 
 // ---------------------------------------------------------------- versions
@@ -1112,7 +1122,7 @@ function renderOrder() {
   } else if (revision?.status === "failed" && revisionMatchesState(revision)) {
     orderNote.textContent = _("Change the options to build a version that can be ordered.");
   } else {
-    orderNote.textContent = _("We build your shoe first, so you can check the fit.");
+    orderNote.textContent = _("We build it first, so you can check the fit.");
   }
 }
 
@@ -1124,7 +1134,7 @@ function orderReady() {
 async function placeOrder() {
   if (!orderReady()) {
     orderButton.disabled = true;
-    orderNote.textContent = _("Building your shoe: check the fit, then order.");
+    orderNote.textContent = _("Building it now: check the fit, then order.");
     await requestRevision({ immediate: true, reason: "order" });
     return;
   }
@@ -1227,6 +1237,7 @@ root.dataset.state = "ready";
 scheduleQuote();
 await startViewer();
 renderFit();
+syncFoot();
 if (design) {
   loadVersions();
   if (latestRevision && !["done", "failed"].includes(latestRevision.status)) {
