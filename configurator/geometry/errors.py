@@ -52,3 +52,22 @@ class ParameterError(ValueError):
             value = repr(value)
         return {"field": self.field, "message": self.message, "value": value,
                 "allowed": self.allowed, "detail": str(self)}
+
+
+def _rebuild_scan(cls, field, message, value, allowed):  # pickle support, keyword signature
+    return cls(message, value=value, allowed=allowed, field=field)
+
+
+class ScanError(ParameterError):
+    """
+    An uploaded foot scan cannot be read or measured.
+
+    ``field`` is ``"file"`` (the upload); ``value`` is usually the file name and ``allowed`` says what
+    is accepted, e.g. ``"STL, OBJ or PLY, or a .zip holding exactly one of them, up to 60 MB"``.
+    """
+
+    def __init__(self, message: str, *, value: Any = None, allowed: str | None = None, field: str = "file"):
+        super().__init__(field, message, value=value, allowed=allowed)
+
+    def __reduce__(self):
+        return (_rebuild_scan, (type(self), self.field, self.message, self.value, self.allowed))
