@@ -10,7 +10,7 @@ def latest_revision_snapshot(*, design_id: int, user) -> dict | None:
     revision = revision_latest(design=design_get_for_user(design_id=design_id, user=user))
     if revision is None:
         return None
-    finished = revision.status in ("done", "failed")
+    finished = revision.status in ("done", "failed", "superseded")
     return {
         "revision": revision.pk,
         "status": revision.status,
@@ -39,4 +39,4 @@ class DesignProgressConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def design_progress(self, event):  # receives messages of type "design.progress"
-        await self.send_json({key: event[key] for key in ("revision", "status", "stage", "fraction", "detail")})
+        await self.send_json({key: event[key] for key in ("revision", "status", "stage", "fraction", "detail", "models_ready")})

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
-from configurator.models import Design, DesignRevision, ProductTemplate, RevisionFile
+from configurator.models import Design, DesignRevision, Order, ProductTemplate, RevisionFile
 from customers.roles import user_sees_all_designs
 
 User = AbstractBaseUser | AnonymousUser
@@ -26,7 +26,7 @@ def design_list_for_user(*, user: User) -> QuerySet[Design]:
         return designs.none()
     if user_sees_all_designs(user):
         return designs
-    return designs.filter(customer__user=user)
+    return designs.filter(customer__user=user, deleted_at__isnull=True)
 
 
 def design_get_for_user(*, design_id: int, user: User, for_write: bool = False) -> Design:
@@ -64,7 +64,40 @@ def revision_get_for_user(*, revision_id: int, user: User) -> DesignRevision:
 
 
 def revision_latest(*, design: Design) -> DesignRevision | None:
-    return revision_list_for_design(design=design).first()
+    """The revision last asked for (going back to an older one makes it the latest again)."""
+    return revision_list_for_design(design=design).order_by("-requested_at", "-pk").first()
+
+
+def design_get_by_share_token(*, token: str) -> Design:
+    """A shared design, read-only, for anyone holding the link; unknown, unshared or deleted ones are a 404."""
+    design = (
+        Design.objects.select_related("template").filter(share_token=token, deleted_at__isnull=True).first()
+        if token
+        else None
+    )
+    if design is None:
+        raise Http404("No such shared design.")
+    return design
+
+
+def revision_file_get_shared(*, design: Design, revision_id: int, side: str, name: str) -> RevisionFile:
+    """Only the web model and previews of a shared design: print files stay with the owner and production."""
+    found = RevisionFile.objects.filter(
+        revision__design=design, revision_id=revision_id, side=side, name=name, kind__in=["glb", "png"]
+    ).first()
+    if found is None:
+        raise Http404("No such file.")
+    return found
+
+
+def order_list_for_user(*, user: User) -> QuerySet[Order]:
+    """The user's own orders; production and admins see every order."""
+    orders = Order.objects.select_related("design__template", "revision")
+    if not user.is_authenticated:
+        return orders.none()
+    if user_sees_all_designs(user):
+        return orders
+    return orders.filter(customer__user=user)
 
 
 def revision_file_get_for_user(*, revision_id: int, side: str, name: str, user: User) -> RevisionFile:

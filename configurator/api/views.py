@@ -1,4 +1,4 @@
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -6,17 +6,30 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from configurator.geometry import registry
-from configurator.models import DesignRevision
+from configurator.models import DesignRevision, Order
 from configurator.selectors import (
+    design_get_by_share_token,
     design_get_for_user,
     design_list_for_user,
+    order_list_for_user,
     product_get,
     product_list,
     revision_file_get_for_user,
+    revision_file_get_shared,
     revision_get_for_user,
     revision_list_for_design,
 )
-from configurator.services import design_create, design_rename, revision_request
+from configurator.services import (
+    design_create,
+    design_delete,
+    design_duplicate,
+    design_rename,
+    design_share,
+    order_place,
+    product_model_glb,
+    quote_compute,
+    revision_request,
+)
 from customers.selectors import measurement_set_feet, measurement_set_get_for_user
 from customers.services import customer_get_or_create_for_user, measurement_set_record
 
@@ -81,8 +94,14 @@ class DesignOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     product = serializers.CharField(source="template.slug")
+    share_url = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+    def get_share_url(self, design) -> str | None:
+        if not design.share_token:
+            return None
+        return reverse("design-shared", kwargs={"token": design.share_token}, request=self.context.get("request"))
 
 
 class DesignListCreateApi(APIView):
@@ -109,14 +128,91 @@ class DesignDetailApi(APIView):
     def get(self, request, design_id: int):
         design = design_get_for_user(design_id=design_id, user=request.user)
         revisions = RevisionOutputSerializer(revision_list_for_design(design=design), many=True, context={"request": request})
-        return Response({**DesignOutputSerializer(design).data, "revisions": revisions.data})
+        return Response({**DesignOutputSerializer(design, context={"request": request}).data, "revisions": revisions.data})
 
     def patch(self, request, design_id: int):
         design = design_get_for_user(design_id=design_id, user=request.user, for_write=True)
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         design = design_rename(design=design, name=payload.validated_data["name"])
-        return Response(DesignOutputSerializer(design).data)
+        return Response(DesignOutputSerializer(design, context={"request": request}).data)
+
+    def delete(self, request, design_id: int):
+        design_delete(design=design_get_for_user(design_id=design_id, user=request.user, for_write=True))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DesignDuplicateApi(APIView):
+    def post(self, request, design_id: int):
+        copy = design_duplicate(design=design_get_for_user(design_id=design_id, user=request.user, for_write=True))
+        return Response(DesignOutputSerializer(copy, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class DesignShareApi(APIView):
+    def post(self, request, design_id: int):
+        design = design_share(design=design_get_for_user(design_id=design_id, user=request.user, for_write=True))
+        data = DesignOutputSerializer(design, context={"request": request}).data
+        return Response({"url": data["share_url"], "design": data})
+
+
+class QuoteApi(APIView):
+    permission_classes = [AllowAny]
+
+    class InputSerializer(serializers.Serializer):
+        product = serializers.SlugField()
+        parameters = serializers.DictField(required=False, default=dict)
+        side = serializers.CharField(required=False, default="both")
+
+    def post(self, request):
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        product = product_get(slug=data["product"])
+        return Response(quote_compute(product=product, options=data["parameters"], side=data["side"]))
+
+
+class ProductModelApi(APIView):
+    """The product on a typical foot: what the studio shows at once, before the shopper's own build."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request, slug: str):
+        content = product_model_glb(product=product_get(slug=slug))
+        response = HttpResponse(content, content_type="model/gltf-binary")
+        response["Cache-Control"] = "public, max-age=3600"
+        return response
+
+
+class OrderOutputSerializer(serializers.ModelSerializer):
+    product = serializers.CharField(source="design.template.name")
+    design_name = serializers.CharField(source="design.__str__")
+    revision_number = serializers.IntegerField(source="revision.number")
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Order
+        fields = [
+            "id", "design", "revision", "revision_number", "product", "design_name", "status", "status_label",
+            "price", "currency", "delivery_earliest", "delivery_latest", "created_at",
+        ]
+
+
+class OrderListCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        design = serializers.IntegerField()
+        revision = serializers.IntegerField()
+
+    def get(self, request):
+        return Response(OrderOutputSerializer(order_list_for_user(user=request.user), many=True).data)
+
+    def post(self, request):
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        design = design_get_for_user(design_id=data["design"], user=request.user, for_write=True)
+        revision = revision_get_for_user(revision_id=data["revision"], user=request.user)
+        order = order_place(design=design, revision=revision)
+        return Response(OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
 class RevisionListRequestApi(APIView):
@@ -180,3 +276,14 @@ class RevisionFileApi(APIView):
             as_attachment=not stored.is_preview,
             filename=filename,
         )
+
+
+class SharedRevisionFileApi(APIView):
+    """A shared design's web model and previews, for anyone with the link (print files are not shared)."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request, token: str, revision_id: int, side: str, name: str):
+        design = design_get_by_share_token(token=token)
+        stored = revision_file_get_shared(design=design, revision_id=revision_id, side=side, name=name)
+        return FileResponse(stored.file.open("rb"), content_type=CONTENT_TYPES[stored.kind])

@@ -20,6 +20,13 @@ MEASUREMENT_RANGES_MM: dict[str, tuple[float, float]] = {
     "arch_height_mm": (5.0, 45.0),
 }
 
+# A typical adult right foot (ANSUR II medians, male; instep and arch from the usual proportions): what the
+# configurator shows before someone's own measurements exist, and the demo customer's feet.
+TYPICAL_FOOT_MM: dict[str, float] = {
+    "length_mm": 268.0, "ball_width_mm": 101.0, "ball_girth_mm": 247.0, "instep_girth_mm": 252.0,
+    "heel_width_mm": 66.0, "arch_height_mm": 18.0,
+}
+
 _LABELS = {
     "length_mm": "foot length",
     "ball_width_mm": "ball width",

@@ -1,0 +1,80 @@
+"""
+What shoppers read about each product option, in their language, and how the studio presents it.
+
+The geometry package keeps its English labels (it is Django-free and used by the command line); pages and
+the studio take the translated wording from here, keyed by option name.
+"""
+from django.utils.translation import gettext_lazy as _
+
+from configurator.geometry.materials import MATERIALS
+
+LABELS = {
+    "toe_allowance_mm": (_("Toe room"), _("Room in front of your longest toe.")),
+    "wall_thickness_mm": (_("Wall thickness"), _("Thickness of the upper: thicker is sturdier, thinner is lighter.")),
+    "sole_thickness_mm": (_("Sole thickness"), _("From the ground to the footbed under the forefoot.")),
+    "heel_height_mm": (_("Heel height"), _("How much higher the heel sits than the forefoot.")),
+    "toe_shape": (_("Toe shape"), _("Shape of the toe box seen from above.")),
+    "midsole": (_("Midsole"), _("Solid, or a honeycomb lattice: denser under the heel, flexible under the toes.")),
+    "lattice_density": (_("Lattice density"), _("How solid the lattice is under the heel.")),
+    "collar_height_mm": (_("Collar height"), _("Height of the collar at the back of the heel.")),
+    "initials": (_("Initials"), _("Up to 3 letters or digits engraved on the heel.")),
+    "upper_color": (_("Upper colour"), ""),
+    "upper_material": (_("Upper material"), ""),
+    "sole_color": (_("Sole colour"), ""),
+    "sole_material": (_("Sole material"), ""),
+    "thickness_mm": (_("Thickness"), _("Base thickness under the forefoot.")),
+    "arch_support": (_("Arch support"), _("How much of your measured arch the insole fills.")),
+    "heel_cup_mm": (_("Heel cup"), _("Height of the raised rim around the heel.")),
+    "cushioning": (_("Cushioning pattern"), _("Pockets under the insole make it softer and lighter.")),
+    "color": (_("Colour"), ""),
+    "material": (_("Material"), ""),
+}
+
+CHOICE_LABELS = {
+    "round": _("Round"),
+    "square": _("Square"),
+    "pointed": _("Pointed"),
+    "almond": _("Almond"),
+    "solid": _("Solid"),
+    "lattice": _("Lattice"),
+    "none": _("None"),
+    "low": _("Low"),
+    "medium": _("Medium"),
+    "high": _("High"),
+    "honeycomb": _("Honeycomb"),
+    "ribs": _("Ribs"),
+    "tpu_95a": _("TPU 95A (flexible)"),
+    "tpu_85a": _("TPU 85A (soft)"),
+    "pla": _("PLA (rigid)"),
+    "petg": _("PETG (rigid, tough)"),
+    "nylon_pa12": _("Nylon PA12 (sintered)"),
+}
+
+GROUPS = {
+    "toe_allowance_mm": "fit", "wall_thickness_mm": "fit", "collar_height_mm": "fit", "heel_cup_mm": "fit",
+    "arch_support": "fit", "thickness_mm": "sole", "sole_thickness_mm": "sole", "heel_height_mm": "sole",
+    "midsole": "sole", "lattice_density": "sole", "cushioning": "sole", "toe_shape": "style",
+    "initials": "personal",
+}
+
+# Options the browser can show without a rebuild, and the parts of the 3D model they change.
+LIVE_PARTS = {
+    "upper_color": ["upper"], "upper_material": ["upper"],
+    "sole_color": ["midsole", "outsole"], "sole_material": ["midsole", "outsole"],
+    "color": ["insole"], "material": ["insole"],
+}
+
+
+def option_presented(option: dict) -> dict:
+    """One schema entry with translated wording and the studio's grouping; the values stay as the API takes them."""
+    label, help_text = LABELS.get(option["name"], (option["label"], option["help"]))
+    presented = {**option, "label": str(label), "help": str(help_text) if help_text else option["help"]}
+    if option.get("choices"):
+        presented["choices"] = [
+            {"value": choice, "label": str(CHOICE_LABELS.get(choice, MATERIALS.get(choice, {}).get("label", choice)))}
+            for choice in option["choices"]
+        ]
+    presented["live"] = option["name"] in LIVE_PARTS
+    presented["parts"] = LIVE_PARTS.get(option["name"], [])
+    presented["group"] = "style" if presented["live"] else GROUPS.get(option["name"], "style")
+    return presented
