@@ -1,23 +1,29 @@
 import hashlib
 import logging
+import secrets
 from collections.abc import Mapping
 from dataclasses import asdict
 from functools import partial
+from pathlib import Path
 from typing import Any
 
+import trimesh
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from config.exceptions import ApplicationError
-from configurator.geometry import pipeline, registry
+from configurator import pricing
+from configurator.geometry import export, pipeline, registry
 from configurator.geometry.errors import ParameterError
-from configurator.geometry.foot import MEASUREMENT_RANGES_MM
+from configurator.geometry.foot import MEASUREMENT_RANGES_MM, TYPICAL_FOOT_MM
 from configurator.geometry.params import Params
-from configurator.models import Design, DesignRevision, ProductTemplate, RevisionFile
+from configurator.models import Design, DesignRevision, Order, ProductTemplate, RevisionFile
 from configurator.progress import progress_send
 from customers.models import Customer, MeasurementSet
+from customers.selectors import measurement_set_feet, scan_foot_mesh
 from customers.services import FOOT_SIDES, feet_validate, parameter_error_to_application_error
 
 logger = logging.getLogger(__name__)
@@ -33,6 +39,90 @@ def design_rename(*, design: Design, name: str) -> Design:
     design.name = name.strip()[:120]
     design.save(update_fields=["name", "updated_at"])
     return design
+
+
+def product_model_glb(*, product: ProductTemplate) -> bytes:
+    """The product with default options on a typical foot, as shown before anyone's own build; cached on disk."""
+    params = registry.parse(product.generator_key, options={}, foot=TYPICAL_FOOT_MM, side="right")
+    cache = Path(settings.DATA_DIR) / "cache" / f"model-{product.generator_key}-{params.fingerprint()[:16]}.glb"
+    if cache.exists():
+        return cache.read_bytes()
+    parts = registry.build_parts(product.generator_key, params)
+    content = export.to_glb_parts(parts, materials=registry.part_materials(product.generator_key, params))
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    partial_path = cache.with_suffix(f".{secrets.token_hex(4)}.tmp")
+    partial_path.write_bytes(content)
+    partial_path.replace(cache)  # atomic: a concurrent reader sees the old file or the whole new one
+    return content
+
+
+def quote_compute(*, product: ProductTemplate, options: Mapping[str, Any], side: str = "both") -> dict:
+    """Price and delivery for these options, checked like a build would check them (on a typical foot)."""
+    sides = sides_parse(side=side)
+    params_by_side = params_by_side_parse(
+        product_key=product.generator_key, options=options, feet={name: TYPICAL_FOOT_MM for name in sides}, sides=sides
+    )
+    chosen = options_of(next(iter(params_by_side.values())))
+    return pricing.quote(base_price=product.base_price, options=chosen, sides=sides).to_dict(product.currency)
+
+
+def design_delete(*, design: Design) -> None:
+    """Hide the design from its owner. Rows stay: an order keeps pointing at what was made."""
+    design.deleted_at = timezone.now()
+    design.save(update_fields=["deleted_at", "updated_at"])
+
+
+def design_share(*, design: Design) -> Design:
+    """Give the design a read-only link; sharing again keeps the same link."""
+    if not design.share_token:
+        design.share_token = secrets.token_urlsafe(32)
+        design.save(update_fields=["share_token", "updated_at"])
+    return design
+
+
+@transaction.atomic
+def design_duplicate(*, design: Design) -> Design:
+    """A new design with the latest revision's inputs; building it again is cheap next to losing the original."""
+    copy = design_create(customer=design.customer, template=design.template, name=f"{design.name or design} (2)")
+    latest = design.revisions.order_by("-requested_at", "-pk").first()
+    if latest is not None:
+        revision_request(
+            design=copy,
+            options=latest.parameters,
+            feet=latest.measurements,
+            side="both" if len(latest.sides) == 2 else latest.sides[0],
+            measurement_set=latest.measurement_set,
+        )
+    return copy
+
+
+@transaction.atomic
+def order_place(*, design: Design, revision: DesignRevision) -> Order:
+    """Order a finished revision at today's quote; ordering the same revision again returns the same order."""
+    if revision.design_id != design.pk:
+        raise ApplicationError(
+            f"revision {revision.pk} is not a revision of design {design.pk}.", {"field": "revision", "value": revision.pk}
+        )
+    if revision.status != DesignRevision.Status.DONE:
+        raise ApplicationError(
+            "only a finished revision can be ordered; wait until the model is ready.",
+            {"field": "revision", "value": revision.pk, "allowed": "a revision with status done"},
+        )
+    existing = Order.objects.filter(customer=design.customer, revision=revision).first()
+    if existing is not None:
+        return existing
+    quote = pricing.quote(
+        base_price=design.template.base_price, options=revision.parameters, sides=tuple(revision.sides)
+    )
+    return Order.objects.create(
+        customer=design.customer,
+        design=design,
+        revision=revision,
+        price=quote.price,
+        currency=design.template.currency,
+        delivery_earliest=quote.delivery_earliest,
+        delivery_latest=quote.delivery_latest,
+    )
 
 
 def sides_parse(*, side: str) -> tuple[str, ...]:
@@ -92,6 +182,14 @@ def revision_request(
     # Lock the design so two requests cannot take the same revision number.
     design = Design.objects.select_for_update().get(pk=design.pk)
     revision = DesignRevision.objects.filter(design=design, params_hash=params_hash).first()
+    superseded = list(
+        design.revisions.filter(status=DesignRevision.Status.QUEUED).exclude(params_hash=params_hash).values_list("pk", flat=True)
+    )
+    if superseded:
+        # Only the newest request matters: queued older ones are skipped (a running one stops at its next stage).
+        DesignRevision.objects.filter(pk__in=superseded).update(status=DesignRevision.Status.SUPERSEDED)
+        for revision_id in superseded:
+            transaction.on_commit(partial(revision_superseded_announce, design_id=design.pk, revision_id=revision_id))
     if revision is None:
         number = (design.revisions.aggregate(highest=Max("number"))["highest"] or 0) + 1
         revision = DesignRevision.objects.create(
@@ -104,14 +202,35 @@ def revision_request(
             measurement_set=measurement_set,
         )
         transaction.on_commit(partial(revision_build_enqueue, revision_id=revision.pk))
-    elif revision.status == DesignRevision.Status.FAILED:
-        # Asking again for a failed build is a retry; the same inputs keep the same revision.
+    elif revision.status in (DesignRevision.Status.FAILED, DesignRevision.Status.SUPERSEDED):
+        # Asking again for a failed or skipped build queues it; the same inputs keep the same revision.
         revision.status = DesignRevision.Status.QUEUED
         revision.failure_reason = ""
-        revision.save(update_fields=["status", "failure_reason"])
+        revision.requested_at = timezone.now()
+        revision.save(update_fields=["status", "failure_reason", "requested_at"])
         transaction.on_commit(partial(revision_build_enqueue, revision_id=revision.pk))
+    else:
+        revision.requested_at = timezone.now()
+        revision.save(update_fields=["requested_at"])
     design.save(update_fields=["updated_at"])
     return revision
+
+
+def revision_superseded_announce(*, design_id: int, revision_id: int) -> None:
+    progress_send(design_id=design_id, revision_id=revision_id, status="superseded", stage="superseded", fraction=1.0)
+
+
+class RevisionSuperseded(Exception):
+    """A newer request on the same design arrived while this one was building."""
+
+
+def revision_is_superseded(*, revision: DesignRevision) -> bool:
+    """True when the owner has asked for something newer since this revision was requested."""
+    return (
+        DesignRevision.objects.filter(design_id=revision.design_id, requested_at__gt=revision.requested_at)
+        .exclude(pk=revision.pk)
+        .exists()
+    )
 
 
 def revision_build_enqueue(*, revision_id: int) -> None:
@@ -121,30 +240,55 @@ def revision_build_enqueue(*, revision_id: int) -> None:
 
 
 def revision_build(*, revision_id: int) -> DesignRevision:
-    """Build every side of a revision and store its files. Safe to run twice: a done revision is left alone."""
+    """Build every side of a revision and store its files. Safe to run twice: a done revision is left alone.
+
+    The web model and print files are stored as soon as they exist (`models_ready`), before previews and checks.
+    A revision superseded by a newer request on its design is skipped, or stopped at its next stage.
+    """
     with transaction.atomic():
         revision = (
             DesignRevision.objects.select_for_update().select_related("design__template").get(pk=revision_id)
         )
-        if revision.status == DesignRevision.Status.DONE:  # the message was delivered twice
-            return revision
+        if revision.status in (DesignRevision.Status.DONE, DesignRevision.Status.SUPERSEDED):
+            return revision  # delivered twice, or nobody wants it any more
         revision.status = DesignRevision.Status.RUNNING
         revision.started_at = timezone.now()
         revision.attempts += 1
         revision.save(update_fields=["status", "started_at", "attempts"])
 
     def report(stage: str, fraction: float) -> None:
+        if revision_is_superseded(revision=revision):
+            raise RevisionSuperseded(stage)
         progress_send(
             design_id=revision.design_id, revision_id=revision.pk, status="running", stage=stage, fraction=fraction
         )
 
-    report("started", 0.0)
+    def store_models(artifacts: Mapping[str, pipeline.SideArtifacts]) -> None:
+        for side, side_artifacts in artifacts.items():
+            for name, content in side_artifacts.files.items():
+                revision_file_store(revision=revision, side=side, name=name, content=content)
+        progress_send(
+            design_id=revision.design_id, revision_id=revision.pk, status="running", stage="model ready",
+            fraction=0.55, models_ready=True,
+        )
+
     product_key = revision.design.template.generator_key
     try:
+        report("started", 0.0)
         params_by_side = params_by_side_parse(
             product_key=product_key, options=revision.parameters, feet=revision.measurements, sides=tuple(revision.sides)
         )
-        artifacts = pipeline.sides_build(product_key, params_by_side, on_progress=report)
+        artifacts = pipeline.sides_build(
+            product_key, params_by_side, on_progress=report, on_models=store_models,
+            foot_meshes=scanned_feet_for(revision=revision),
+        )
+    except RevisionSuperseded:
+        DesignRevision.objects.filter(pk=revision.pk, status=DesignRevision.Status.RUNNING).update(
+            status=DesignRevision.Status.SUPERSEDED
+        )
+        revision_superseded_announce(design_id=revision.design_id, revision_id=revision.pk)
+        revision.refresh_from_db()
+        return revision
     except (ApplicationError, ParameterError, ValueError) as error:
         # The inputs cannot be built (e.g. a combination the geometry refuses): a reason, not a retry.
         return revision_fail(revision=revision, reason=str(error))
@@ -164,6 +308,21 @@ def revision_build(*, revision_id: int) -> DesignRevision:
         revision.save(update_fields=["report", "status", "failure_reason", "finished_at"])
     progress_send(design_id=revision.design_id, revision_id=revision.pk, status="done", stage="done", fraction=1.0)
     return revision
+
+
+def scanned_feet_for(*, revision: DesignRevision) -> dict[str, trimesh.Trimesh]:
+    """The scanned feet behind a revision, for its fit check; a foot whose values were typed over is not the scan."""
+    measurement_set = revision.measurement_set
+    if measurement_set is None:
+        return {}
+    set_feet = measurement_set_feet(measurement_set=measurement_set)
+    meshes = {}
+    for side in revision.sides:
+        if set_feet.get(side) == revision.measurements.get(side):
+            mesh = scan_foot_mesh(measurement_set=measurement_set, side=side)
+            if mesh is not None:
+                meshes[side] = mesh
+    return meshes
 
 
 def revision_fail(*, revision: DesignRevision, reason: str) -> DesignRevision:

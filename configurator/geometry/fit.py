@@ -63,7 +63,7 @@ from PIL import Image, ImageDraw, ImageFont
 from scipy.spatial import cKDTree
 
 from . import insole as _insole
-from . import render
+from . import export, render
 from . import shoe as _shoe
 from ._shape import mirror_y, smoothstep, tube_mesh
 from .avatar import foot_avatar
@@ -149,7 +149,7 @@ _EXPONENTS = {name: inspect.signature(tube_mesh).parameters[name].default
 
 
 def fit_check(product_key: str, params: ShoeParams | InsoleParams, foot_mesh: trimesh.Trimesh | None = None, *,
-              heatmap: bool = True) -> dict:
+              heatmap: bool = True, foot_model: bool = False) -> dict:
     """
     How well the product fits the foot, region by region.
 
@@ -165,6 +165,9 @@ def fit_check(product_key: str, params: ShoeParams | InsoleParams, foot_mesh: tr
       avatar of ``params.foot`` is used.
     heatmap : bool
       Render the heat map PNG (the foot coloured by clearance, seen from above and from the side).
+    foot_model : bool
+      Also return ``foot_glb``: the foot as placed in the product, faces coloured like the heat map, in the
+      web model's frame (:func:`.export.to_glb_parts`), so a viewer can show it inside the product.
 
     Returns
     -------
@@ -211,6 +214,7 @@ def fit_check(product_key: str, params: ShoeParams | InsoleParams, foot_mesh: tr
     png = None
     if heatmap:
         png = _heatmap_png(product_key, params.side, scene, faces, clearance)
+    glb = _foot_glb(params.side, scene, faces, clearance) if foot_model else None
     return {
         "verdict": verdict,
         "regions": regions,
@@ -219,6 +223,7 @@ def fit_check(product_key: str, params: ShoeParams | InsoleParams, foot_mesh: tr
         "foot_source": source,
         "foot_length_mm": result["foot_length_mm"],
         "heatmap_png": png,
+        "foot_glb": glb,
         "seconds": round(time.perf_counter() - started, 4),
     }
 
@@ -715,6 +720,19 @@ def _insole_fit(params: InsoleParams, flat: np.ndarray) -> tuple[dict, np.ndarra
 
 # ---------------------------------------------------------------------------------------------------------
 # heat map
+
+
+def _foot_glb(side: str, scene: dict, faces: np.ndarray, clearance: np.ndarray) -> bytes:
+    """The placed foot (lower leg left out) with heat-map face colours, as the viewer's GLB."""
+    faces = faces[scene["drawn"][faces].any(axis=1)]
+    face_values = clearance[faces].mean(axis=1)
+    rgb = np.where(np.isnan(face_values)[:, None], np.array(OUTSIDE_COLOUR, np.uint8), heat_rgb(np.nan_to_num(face_values)))
+    mesh = trimesh.Trimesh(vertices=scene["foot"], faces=faces, process=False)
+    mesh.remove_unreferenced_vertices()
+    if side == "left":
+        mesh = mirror_y(mesh)
+    mesh.visual.face_colors = np.concatenate([rgb, np.full((len(rgb), 1), 255, np.uint8)], axis=1)
+    return export.to_glb_parts({"foot": mesh})
 
 
 def _heatmap_png(product_key: str, side: str, scene: dict, faces: np.ndarray, clearance: np.ndarray) -> bytes:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import trimesh
 
-from configurator.geometry import export, printability, registry, render, report
+from configurator.geometry import export, fit, printability, registry, render, report
 from configurator.geometry.params import Params
 
 ProgressCallback = Callable[[str, float], None]
@@ -38,45 +38,62 @@ def file_names(product_key: str, part_names: list[str]) -> dict[str, str]:
     return {part: f"{product_key}-{part}.stl" for part in part_names}
 
 
-def side_build(
-    product_key: str, side: str, params: Params, *, on_progress: ProgressCallback | None = None
-) -> SideArtifacts:
-    """Build one foot's parts, export them, render the previews and measure what was built."""
+@dataclass
+class _SideModel:
+    """A side built and exported, waiting for its previews and checks."""
 
-    def progress(stage: str, fraction: float) -> None:
-        if on_progress is not None:
-            on_progress(stage, fraction)
+    artifacts: SideArtifacts
+    params: Params
+    parts: dict[str, trimesh.Trimesh]
+    materials: dict[str, dict]
+    timings: dict[str, float]
 
+
+def _side_model(product_key: str, side: str, params: Params, progress: ProgressCallback) -> _SideModel:
+    """Build one foot's parts and export the print files and the web model (what the viewer needs first)."""
     artifacts = SideArtifacts(side=side)
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    parts = registry.build_parts(product_key, params, on_progress=lambda stage, f: progress(stage, 0.6 * f))
+    parts = registry.build_parts(product_key, params, on_progress=lambda stage, f: progress(stage, 0.85 * f))
     materials = registry.part_materials(product_key, params)
-    whole = trimesh.util.concatenate(list(parts.values()))
     timings["build_seconds"] = time.perf_counter() - started
 
     started = time.perf_counter()
+    artifacts.files[f"{product_key}.glb"] = export.to_glb_parts(parts, materials=materials)
     artifacts.files[f"{product_key}.3mf"] = export.to_3mf_parts(parts, name=f"{product_key}-{side}", materials=materials)
     for part, name in file_names(product_key, list(parts)).items():
         artifacts.files[name] = export.to_stl(parts[part])
-    artifacts.files[f"{product_key}.glb"] = export.to_glb_parts(parts, materials=materials)
     timings["export_seconds"] = time.perf_counter() - started
-    progress("exported", 0.75)
+    progress("exported", 1.0)
+    return _SideModel(artifacts, params, parts, materials, timings)
 
+
+def _side_finish(
+    product_key: str, model: _SideModel, progress: ProgressCallback, foot_mesh: trimesh.Trimesh | None = None
+) -> SideArtifacts:
+    """Render the previews and measure what was built: printability, the fit on the foot, and the report."""
+    artifacts, parts, materials, timings = model.artifacts, model.parts, model.materials, model.timings
     started = time.perf_counter()
     colored = [(parts[part], materials[part]["color"]) for part in parts]
     for angle, png in render.views(colored).items():
         artifacts.files["preview.png" if angle == MAIN_PREVIEW else f"preview-{angle}.png"] = png
     timings["preview_seconds"] = time.perf_counter() - started
-    progress("previews rendered", 0.9)
+    progress("previews rendered", 0.5)
 
     started = time.perf_counter()
     printable = printability.printability_report(parts, materials=materials, wall_samples=WALL_SAMPLES)
     timings["printability_seconds"] = time.perf_counter() - started
-    progress("checked printability", 1.0)
+    progress("checked printability", 0.8)
+
+    started = time.perf_counter()
+    fitted = fit.fit_check(product_key, model.params, foot_mesh, heatmap=True, foot_model=True)
+    artifacts.files["fit.png"] = fitted.pop("heatmap_png")
+    artifacts.files["foot.glb"] = fitted.pop("foot_glb")
+    timings["fit_seconds"] = time.perf_counter() - started
+    progress("checked the fit", 1.0)
 
     part_reports = {part: report.mesh_report(mesh) for part, mesh in parts.items()}
-    whole_report = report.mesh_report(whole)
+    whole_report = report.mesh_report(trimesh.util.concatenate(list(parts.values())))
     artifacts.report = {
         **whole_report,
         # The product is printable when every part is; the concatenation is several bodies by design.
@@ -86,10 +103,28 @@ def side_build(
         "parts": part_reports,
         "materials": materials,
         "printability": printable,
-        "expected": registry.expected_dimensions(product_key, params),
+        "fit": fitted,
+        "expected": registry.expected_dimensions(product_key, model.params),
         "seconds": {key: round(value, 4) for key, value in timings.items()},
     }
     return artifacts
+
+
+def side_build(
+    product_key: str,
+    side: str,
+    params: Params,
+    *,
+    on_progress: ProgressCallback | None = None,
+    foot_mesh: trimesh.Trimesh | None = None,
+) -> SideArtifacts:
+    """Build one foot's parts, export them, render the previews and measure what was built."""
+
+    def progress(stage: str, fraction: float) -> None:
+        if on_progress is not None:
+            on_progress(stage, fraction)
+
+    return _side_finish(product_key, _side_model(product_key, side, params, progress), progress, foot_mesh)
 
 
 def sides_build(
@@ -97,9 +132,11 @@ def sides_build(
     params_by_side: Mapping[str, Params],
     *,
     on_progress: ProgressCallback | None = None,
+    on_models: Callable[[dict[str, SideArtifacts]], None] | None = None,
+    foot_meshes: Mapping[str, trimesh.Trimesh] | None = None,
 ) -> dict[str, SideArtifacts]:
     """
-    Build every requested side.
+    Build every requested side: first every side's model and print files, then previews and checks.
 
     Parameters
     ----------
@@ -109,17 +146,34 @@ def sides_build(
       Already validated parameters, one per foot to build.
     on_progress : callable(stage, fraction), optional
       Called with "<side>: <stage>" and the overall fraction in [0, 1] across all sides.
+    on_models : callable(artifacts by side), optional
+      Called once every side's model and print files exist, before the previews and checks, so a viewer
+      can show the new model about half the build time earlier.
+    foot_meshes : {"left"|"right": Trimesh}, optional
+      Scanned feet (canonical frame, mm) for the fit check; a side without one is checked on its avatar.
     """
     count = len(params_by_side)
-    results: dict[str, SideArtifacts] = {}
-    for index, (side, params) in enumerate(params_by_side.items()):
 
-        def side_progress(stage: str, fraction: float, *, _index: int = index, _side: str = side) -> None:
+    def side_progress(index: int, side: str, share: tuple[float, float]) -> ProgressCallback:
+        low, high = share
+
+        def progress(stage: str, fraction: float) -> None:
             if on_progress is not None:
-                on_progress(f"{_side}: {stage}", (_index + fraction) / count)
+                on_progress(f"{side}: {stage}", low + (high - low) * (index + fraction) / count)
 
-        results[side] = side_build(product_key, side, params, on_progress=side_progress)
-    return results
+        return progress
+
+    # Model stages take the first 55 % of the bar, previews and checks the rest.
+    models = {
+        side: _side_model(product_key, side, params, side_progress(index, side, (0.0, 0.55)))
+        for index, (side, params) in enumerate(params_by_side.items())
+    }
+    if on_models is not None:
+        on_models({side: model.artifacts for side, model in models.items()})
+    return {
+        side: _side_finish(product_key, model, side_progress(index, side, (0.55, 1.0)), (foot_meshes or {}).get(side))
+        for index, (side, model) in enumerate(models.items())
+    }
 
 
 def build_report(product_key: str, artifacts: Mapping[str, SideArtifacts]) -> dict:
