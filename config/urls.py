@@ -4,6 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 from rest_framework.authtoken.views import obtain_auth_token
 
 from configurator import views as pages
+from customers import views as account_pages
 from production import views as production_pages
 
 api_patterns = [
@@ -20,6 +21,12 @@ urlpatterns = [
     path("designs/<int:design_id>/", pages.design_detail, name="design-detail"),
     path("production/", production_pages.production_queue, name="production-queue"),
     path("healthz", pages.healthz, name="healthz"),
+    path("s/<str:token>/", pages.design_shared, name="design-shared"),
+    path("profile/", account_pages.profile, name="profile"),
+    path("profile/scans/", account_pages.profile_scan_upload, name="profile-scan-upload"),
+    path("accounts/signup/", account_pages.sign_up, name="signup"),
+    path("accounts/guest/", account_pages.guest_begin, name="guest"),
+    path("accounts/login/", account_pages.AccountLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

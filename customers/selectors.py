@@ -1,8 +1,15 @@
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
-from django.http import Http404
+import io
 
-from customers.models import Customer, Measurement, MeasurementSet
+import trimesh
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from configurator.geometry import sizing
+from configurator.geometry.foot import MEASUREMENT_RANGES_MM
+from customers.models import ChannelIdentity, Customer, FootScan, FootScanFile, Measurement, MeasurementSet
 
 
 def customer_for_user_get(*, user: AbstractBaseUser) -> Customer | None:
@@ -28,9 +35,100 @@ def measurement_set_feet(*, measurement_set: MeasurementSet) -> dict[str, dict[s
     """The set as the measurements format: {"left": {"length_mm": ...}, "right": {...}}."""
     feet: dict[str, dict[str, float]] = {}
     for measurement in measurement_set.measurements.all():
-        feet.setdefault(measurement.side, {})[measurement.kind] = measurement.value_mm
+        if measurement.kind in MEASUREMENT_RANGES_MM:  # the six the products are built from
+            feet.setdefault(measurement.side, {})[measurement.kind] = measurement.value_mm
     return {side: feet[side] for side in (Measurement.Side.LEFT, Measurement.Side.RIGHT) if side in feet}
 
 
 def measurement_set_latest(*, customer: Customer | None) -> MeasurementSet | None:
     return measurement_set_list(customer=customer).first()
+
+
+def measurement_set_extras(*, measurement_set: MeasurementSet) -> dict[str, dict[str, float]]:
+    """Measurements beyond the six the products use (a scan's toe-box height), by side."""
+    extras: dict[str, dict[str, float]] = {}
+    for measurement in measurement_set.measurements.all():
+        if measurement.kind not in MEASUREMENT_RANGES_MM:
+            extras.setdefault(measurement.side, {})[measurement.kind] = measurement.value_mm
+    return extras
+
+
+WIDTH_LABELS = {"narrow": _("narrow"), "standard": _("standard"), "wide": _("wide"), "extra_wide": _("extra wide")}
+SIDE_LABELS = {"left": _("left"), "right": _("right")}
+
+
+def size_presented(*, feet: dict) -> dict | None:
+    """The size recommendation with its reason and width in the reader's language."""
+    if not feet:
+        return None
+    size = sizing.size_recommend(feet)
+    reason = size["reason"]
+    side = SIDE_LABELS[reason["side"]]
+    if reason["code"] == "longer_foot":
+        text = _("Your %(side)s foot is %(difference)s mm longer; sized to it.") % {
+            "side": side, "difference": formats.localize(reason["difference_mm"])}
+    elif reason["code"] == "same_length":
+        text = _("Your feet are the same length; sized to them.")
+    else:
+        text = _("Only your %(side)s foot was measured; sized to it.") % {"side": side}
+    return {**size, "reason_display": text, "width_label": str(WIDTH_LABELS.get(size["width"]["fitting"], size["width"]["fitting"]))}
+
+
+def measurement_set_presented(*, measurement_set: MeasurementSet) -> dict:
+    """A set as people read it: values per side, where they came from, and the size it gives."""
+    feet = measurement_set_feet(measurement_set=measurement_set)
+    return {
+        "id": measurement_set.pk,
+        "source": measurement_set.source,
+        "source_label": str(measurement_set.get_source_display()),
+        "measured_at": measurement_set.measured_at,
+        "feet": feet,
+        "extras": measurement_set_extras(measurement_set=measurement_set),
+        "size": size_presented(feet=feet),
+    }
+
+
+def scan_list_for_user(*, user: AbstractBaseUser) -> QuerySet[FootScan]:
+    """A customer's own scans; store staff see the scans they took; admins see all."""
+    scans = FootScan.objects.select_related("customer", "measurement_set").prefetch_related("files")
+    if not user.is_authenticated:
+        return scans.none()
+    if user.is_superuser:
+        return scans
+    return scans.filter(Q(customer__user=user) | Q(uploaded_by=user))
+
+
+def scan_get_for_user(*, scan_id: int, user: AbstractBaseUser) -> FootScan:
+    found = scan_list_for_user(user=user).filter(pk=scan_id).first()
+    if found is None:
+        raise Http404("No such scan.")
+    return found
+
+
+def scan_foot_file_for_set(*, measurement_set: MeasurementSet | None, side: str) -> FootScanFile | None:
+    """The cleaned scanned foot behind a measurement set, when the set came from a scan of that side."""
+    if measurement_set is None or measurement_set.source != MeasurementSet.Source.SCAN:
+        return None
+    return FootScanFile.objects.filter(scan__measurement_set=measurement_set, side=side).exclude(foot="").first()
+
+
+def scan_foot_mesh(*, measurement_set: MeasurementSet | None, side: str) -> trimesh.Trimesh | None:
+    """The cleaned scanned foot (canonical frame, mm) of that side, or None when the set is not from a scan."""
+    scanned = scan_foot_file_for_set(measurement_set=measurement_set, side=side)
+    if scanned is None:
+        return None
+    with scanned.foot.open("rb") as handle:
+        return trimesh.load(io.BytesIO(handle.read()), file_type="ply", process=False)
+
+
+def customer_find_for_store(*, email: str = "", loyalty_card: str = "") -> Customer:
+    """Store staff find a customer by loyalty card or email; nothing found is a clear 404."""
+    customer = None
+    if loyalty_card:
+        identity = ChannelIdentity.objects.filter(channel=ChannelIdentity.Channel.LOYALTY, external_id=loyalty_card).first()
+        customer = identity.customer if identity else None
+    elif email:
+        customer = Customer.objects.filter(email__iexact=email).order_by("pk").first()
+    if customer is None:
+        raise Http404("No customer with that loyalty card or email.")
+    return customer

@@ -1,14 +1,22 @@
+import secrets
 from collections.abc import Mapping
+from functools import partial
+from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.exceptions import ApplicationError
+from configurator.geometry import avatar, export, scan
 from configurator.geometry.errors import ParameterError
-from configurator.geometry.foot import FootMeasurements
-from customers.models import ChannelIdentity, Customer, Measurement, MeasurementSet
-from customers.selectors import measurement_set_feet, measurement_set_latest
+from configurator.geometry.foot import MEASUREMENT_RANGES_MM, FootMeasurements
+from customers.models import ChannelIdentity, Customer, FootScan, FootScanFile, Measurement, MeasurementSet
+from customers.selectors import customer_for_user_get, measurement_set_feet, measurement_set_latest, scan_foot_mesh
 
 FOOT_SIDES = ("left", "right")
 
@@ -76,3 +84,203 @@ def measurement_set_record(
         for kind, value in values.items()
     )
     return measurement_set
+
+
+@transaction.atomic
+def guest_start() -> AbstractBaseUser:
+    """A guest is a real user without credentials, so designs and measurements save as they would for anyone."""
+    user = get_user_model().objects.create_user(username=f"guest-{secrets.token_hex(8)}")
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    customer = customer_get_or_create_for_user(user=user)
+    customer.is_guest = True
+    customer.save(update_fields=["is_guest", "updated_at"])
+    return user
+
+
+@transaction.atomic
+def account_sign_up(*, user: AbstractBaseUser | None, username: str, email: str, password: str) -> AbstractBaseUser:
+    """Create an account; a guest signing up keeps the same user, so every design and measurement stays theirs."""
+    User = get_user_model()
+    if User.objects.filter(username__iexact=username).exclude(pk=getattr(user, "pk", None)).exists():
+        raise ApplicationError(
+            f"the username {username!r} is taken; choose another.", {"field": "username", "value": username}
+        )
+    guest = customer_for_user_get(user=user) if user is not None and user.is_authenticated else None
+    if guest is None or not guest.is_guest:
+        account = User.objects.create_user(username=username, email=email, password=password)
+        customer_get_or_create_for_user(user=account)
+        return account
+    user.username, user.email = username, email
+    user.set_password(password)
+    user.save(update_fields=["username", "email", "password"])
+    guest.is_guest = False
+    guest.email = email
+    guest.save(update_fields=["is_guest", "email", "updated_at"])
+    return user
+
+
+@transaction.atomic
+def customer_merge(*, source: Customer, target: Customer) -> Customer:
+    """Move everything of `source` (a guest who then logged in) to `target`; nothing is lost or duplicated."""
+    if source.pk == target.pk:
+        return target
+    source.designs.update(customer=target)
+    source.measurement_sets.update(customer=target)
+    source.scans.update(customer=target)
+    source.orders.update(customer=target)
+    source.identities.exclude(channel=ChannelIdentity.Channel.WEB).update(customer=target)
+    source_user = source.user
+    source.delete()
+    if source_user is not None and not source_user.has_usable_password():
+        source_user.delete()  # the guest's throwaway login
+    return target
+
+
+def guest_merge_into_account(*, guest_user: AbstractBaseUser | None, account: AbstractBaseUser) -> None:
+    """After a guest logs in to an existing account, the guest's work moves into it."""
+    guest = customer_for_user_get(user=guest_user) if guest_user is not None else None
+    if guest is None or not guest.is_guest or guest_user.pk == account.pk:
+        return
+    customer_merge(source=guest, target=customer_get_or_create_for_user(user=account))
+
+
+def scan_upload(*, customer: Customer, uploaded_by: AbstractBaseUser, files: list) -> FootScan:
+    """
+    Check one or two uploaded scans and queue their processing.
+
+    Everything a file can be refused for without processing it (size, format, not a mesh, a zip bomb,
+    too many triangles) is refused here, with a 400 naming the file; nothing is stored then.
+    """
+    if not 1 <= len(files) <= 2:
+        raise ApplicationError(
+            f"send one or two scan files (one per foot), not {len(files)}.",
+            {"field": "files", "value": len(files), "allowed": "1–2 files: " + ", ".join(scan.ACCEPTED_FORMATS)},
+        )
+    contents = []
+    for upload in files:
+        if upload.size > scan.SCAN_LIMITS.max_file_bytes:
+            raise ApplicationError(
+                f"{upload.name} is {upload.size / 1e6:.1f} MB, more than the {scan.SCAN_LIMITS.max_file_bytes / 1e6:g} MB a scan may be.",
+                {"field": "files", "value": upload.name, "allowed": f"up to {scan.SCAN_LIMITS.max_file_bytes / 1e6:g} MB"},
+            )
+        content = upload.read()
+        try:
+            scan.scan_load(content, upload.name)
+        except ParameterError as error:
+            raise ApplicationError(
+                f"{upload.name}: {error.message}", {"field": "files", "value": upload.name, "allowed": error.allowed}
+            ) from error
+        contents.append((upload.name, content))
+    with transaction.atomic():
+        foot_scan = FootScan.objects.create(customer=customer, uploaded_by=uploaded_by)
+        for name, content in contents:
+            stored = FootScanFile(scan=foot_scan, original_name=name[:255], size_bytes=len(content))
+            stored.file.save(Path(name).name[-100:] or "scan", ContentFile(content), save=False)
+            stored.save()
+        transaction.on_commit(partial(scan_process_enqueue, scan_id=foot_scan.pk))
+    return foot_scan
+
+
+def scan_process_enqueue(*, scan_id: int) -> None:
+    from customers.tasks import scan_process_task  # tasks import services
+
+    scan_process_task.delay(scan_id=scan_id)
+
+
+def scan_progress_save(*, scan_id: int, stage: str, fraction: float) -> None:
+    FootScan.objects.filter(pk=scan_id).update(stage=stage[:120], fraction=round(min(max(fraction, 0.0), 1.0), 3))
+
+
+def scan_process(*, scan_id: int) -> FootScan:
+    """
+    Clean, orient and measure every file of a scan, then add one measurement set (source: scan).
+
+    All or nothing: the set, the sides and the cleaned feet are saved together at the end, so a failure or a
+    crash leaves no half-made set, and running it twice changes nothing.
+    """
+    with transaction.atomic():
+        foot_scan = FootScan.objects.select_for_update().get(pk=scan_id)
+        if foot_scan.status in (FootScan.Status.DONE, FootScan.Status.FAILED):
+            return foot_scan
+        foot_scan.status = FootScan.Status.RUNNING
+        foot_scan.save(update_fields=["status"])
+    stored_files = list(foot_scan.files.all())
+    results = []
+    try:
+        for index, stored in enumerate(stored_files):
+            def progress(stage: str, fraction: float, *, _index: int = index, _name: str = stored.original_name) -> None:
+                scan_progress_save(scan_id=scan_id, stage=f"{_name}: {stage}", fraction=(_index + fraction) / len(stored_files))
+
+            with stored.file.open("rb") as handle:
+                results.append(scan.measure_scan_file(handle.read(), stored.original_name, on_progress=progress))
+        sides = [result.side for result in results]
+        if len(set(sides)) != len(sides):
+            raise ApplicationError(f"both files are {sides[0]} feet; upload one left and one right foot.")
+        feet = {result.side: {k: v for k, v in result.measurements.items() if k in MEASUREMENT_RANGES_MM} for result in results}
+        feet_validate(feet=feet)
+    except (ApplicationError, ParameterError) as error:
+        return scan_fail(foot_scan=foot_scan, reason=getattr(error, "message", str(error)))
+    except Exception as error:
+        scan_fail(foot_scan=foot_scan, reason=f"internal error while processing the scan: {type(error).__name__}")
+        raise
+    with transaction.atomic():
+        measurement_set = MeasurementSet.objects.create(customer=foot_scan.customer, source=MeasurementSet.Source.SCAN)
+        Measurement.objects.bulk_create(
+            Measurement(measurement_set=measurement_set, side=result.side, kind=kind, value_mm=value)
+            for result in results
+            for kind, value in result.measurements.items()
+        )
+        for stored, result in zip(stored_files, results):
+            stored.side = result.side
+            stored.result = result.to_dict()
+            stored.foot.save(f"foot-{result.side}.ply", ContentFile(result.foot.export(file_type="ply")), save=False)
+            stored.save(update_fields=["side", "result", "foot"])
+        foot_scan.measurement_set = measurement_set
+        foot_scan.status = FootScan.Status.DONE
+        foot_scan.stage, foot_scan.fraction = "done", 1.0
+        foot_scan.finished_at = timezone.now()
+        foot_scan.save(update_fields=["measurement_set", "status", "stage", "fraction", "finished_at"])
+    return foot_scan
+
+
+def scan_fail(*, foot_scan: FootScan, reason: str) -> FootScan:
+    """A scan we cannot use: say why, and keep none of its content (the upload is deleted)."""
+    for stored in foot_scan.files.all():
+        stored.file.delete(save=False)
+        stored.foot.delete(save=False)
+        stored.save(update_fields=["file", "foot"])
+    FootScan.objects.filter(pk=foot_scan.pk).update(
+        status=FootScan.Status.FAILED, failure_reason=reason[:2000], finished_at=timezone.now(), stage="failed"
+    )
+    foot_scan.refresh_from_db()
+    return foot_scan
+
+
+def measurement_set_foot_mesh(*, measurement_set: MeasurementSet, side: str):
+    """The foot to show and to fit: the cleaned scan of that side when the set came from one, else an avatar."""
+    feet = measurement_set_feet(measurement_set=measurement_set)
+    if side not in feet:
+        raise ApplicationError(
+            f"measurement set {measurement_set.pk} has no {side} foot.",
+            {"field": "side", "value": side, "allowed": ", ".join(feet) or "none"},
+        )
+    scanned = scan_foot_mesh(measurement_set=measurement_set, side=side)
+    if scanned is not None:
+        return scanned, "scan"
+    return avatar.foot_avatar(FootMeasurements.from_dict(feet[side]), side), "avatar"
+
+
+def measurement_set_foot_glb(*, measurement_set: MeasurementSet, side: str) -> bytes:
+    mesh, _ = measurement_set_foot_mesh(measurement_set=measurement_set, side=side)
+    return export.to_glb_parts({"foot": mesh}, materials={"foot": {"material": "skin", "color": "#e0b49a"}})
+
+
+def scan_limits_text() -> str:
+    """What a scan upload accepts, in the words the form and the errors use."""
+    limits = scan.SCAN_LIMITS
+    return _("%(formats)s or a .zip holding one of them; up to %(size)s MB and %(triangles)s triangles per file; one file per foot.") % {
+        "formats": ", ".join(f".{name}" for name in scan.ACCEPTED_FORMATS),
+        "size": f"{limits.max_file_bytes / 1e6:g}",
+        "triangles": f"{limits.max_triangles:,}",
+    }

@@ -3,6 +3,13 @@ from django.urls import path
 from customers.api import views
 
 urlpatterns = [
+    path("scans/", views.ScanListCreateApi.as_view(), name="scan-list"),
+    path("scans/<int:scan_id>/", views.ScanDetailApi.as_view(), name="scan-detail"),
+    path(
+        "measurement-sets/<int:measurement_set_id>/foot/<str:side>.glb",
+        views.MeasurementSetFootApi.as_view(),
+        name="measurement-set-foot",
+    ),
     path("measurement-sets/", views.MeasurementSetListCreateApi.as_view(), name="measurement-set-list"),
     path(
         "measurement-sets/<int:measurement_set_id>/",

@@ -1,15 +1,30 @@
+from django.http import HttpResponse
 from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from customers.models import MeasurementSet
+from config.exceptions import ApplicationError
+from configurator.geometry import scan
+from customers.models import FootScan, MeasurementSet
+from customers.roles import user_is_store_staff
 from customers.selectors import (
+    customer_find_for_store,
     customer_for_user_get,
+    measurement_set_extras,
     measurement_set_feet,
     measurement_set_get_for_user,
     measurement_set_list,
+    scan_get_for_user,
+    scan_list_for_user,
 )
-from customers.services import customer_get_or_create_for_user, measurement_set_record
+from customers.services import (
+    customer_get_or_create_for_user,
+    measurement_set_foot_glb,
+    measurement_set_record,
+    scan_upload,
+)
+from customers.selectors import measurement_set_presented
 
 
 class MeasurementSetOutputSerializer(serializers.Serializer):
@@ -17,9 +32,17 @@ class MeasurementSetOutputSerializer(serializers.Serializer):
     source = serializers.CharField()
     measured_at = serializers.DateTimeField()
     measurements = serializers.SerializerMethodField()
+    extras = serializers.SerializerMethodField()
+    size = serializers.SerializerMethodField()
 
     def get_measurements(self, measurement_set) -> dict:
         return measurement_set_feet(measurement_set=measurement_set)
+
+    def get_extras(self, measurement_set) -> dict:
+        return measurement_set_extras(measurement_set=measurement_set)
+
+    def get_size(self, measurement_set) -> dict | None:
+        return measurement_set_presented(measurement_set=measurement_set)["size"]
 
 
 class MeasurementSetListCreateApi(APIView):
@@ -45,3 +68,56 @@ class MeasurementSetDetailApi(APIView):
     def get(self, request, measurement_set_id: int):
         measurement_set = measurement_set_get_for_user(measurement_set_id=measurement_set_id, user=request.user)
         return Response(MeasurementSetOutputSerializer(measurement_set).data)
+
+
+class MeasurementSetFootApi(APIView):
+    """The foot of a measurement set as a GLB: the scanned foot when there is one, else an avatar."""
+
+    def get(self, request, measurement_set_id: int, side: str):
+        measurement_set = measurement_set_get_for_user(measurement_set_id=measurement_set_id, user=request.user)
+        return HttpResponse(measurement_set_foot_glb(measurement_set=measurement_set, side=side), content_type="model/gltf-binary")
+
+
+class ScanOutputSerializer(serializers.ModelSerializer):
+    files = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FootScan
+        fields = ["id", "status", "stage", "fraction", "failure_reason", "measurement_set", "created_at", "finished_at", "files"]
+
+    def get_files(self, foot_scan) -> list[dict]:
+        return [
+            {"name": item.original_name, "size_bytes": item.size_bytes, "side": item.side, "result": item.result}
+            for item in foot_scan.files.all()
+        ]
+
+
+class ScanListCreateApi(APIView):
+    """Upload one or two foot scans (multipart field `files`); store staff name the customer."""
+
+    parser_classes = [MultiPartParser]
+
+    def get(self, request):
+        return Response(ScanOutputSerializer(scan_list_for_user(user=request.user), many=True).data)
+
+    def post(self, request):
+        limit = 2 * scan.SCAN_LIMITS.max_file_bytes + 1_000_000
+        if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
+            raise ApplicationError(
+                f"the upload is larger than the {limit / 1e6:.0f} MB two scans may be.",
+                {"field": "files", "allowed": f"up to {scan.SCAN_LIMITS.max_file_bytes / 1e6:g} MB per file, 2 files"},
+            )
+        files = request.FILES.getlist("files")
+        if user_is_store_staff(request.user):
+            customer = customer_find_for_store(
+                email=request.data.get("customer_email", ""), loyalty_card=request.data.get("loyalty_card", "")
+            )
+        else:
+            customer = customer_get_or_create_for_user(user=request.user)
+        foot_scan = scan_upload(customer=customer, uploaded_by=request.user, files=files)
+        return Response(ScanOutputSerializer(foot_scan).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ScanDetailApi(APIView):
+    def get(self, request, scan_id: int):
+        return Response(ScanOutputSerializer(scan_get_for_user(scan_id=scan_id, user=request.user)).data)
