@@ -2,10 +2,15 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
 
 from configurator.geometry import registry
-from configurator.geometry.foot import MEASUREMENT_RANGES_MM
+from configurator.api.views import DesignOutputSerializer, RevisionOutputSerializer
+from configurator.geometry.foot import MEASUREMENT_RANGES_MM, TYPICAL_FOOT_MM
+from configurator.option_text import option_presented
 from configurator.selectors import (
+    design_get_by_share_token,
     design_get_for_user,
     design_list_for_user,
     product_get,
@@ -14,7 +19,7 @@ from configurator.selectors import (
     revision_list_for_design,
 )
 from customers.models import Measurement
-from customers.selectors import customer_for_user_get, measurement_set_feet, measurement_set_latest
+from customers.selectors import customer_for_user_get, measurement_set_list, measurement_set_presented
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -25,33 +30,73 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "configurator/home.html", {"products": product_list()})
 
 
+def _revision_data(request: HttpRequest, revision) -> dict | None:
+    return RevisionOutputSerializer(revision, context={"request": request}).data if revision else None
+
+
 @login_required
 def configure(request: HttpRequest, slug: str) -> HttpResponse:
+    """The studio: everything the page needs to draw at once goes into one JSON blob."""
     product = product_get(slug=slug)
     design = None
     revision = None
     if request.GET.get("design", "").isdigit():
         design = design_get_for_user(design_id=int(request.GET["design"]), user=request.user, for_write=True)
         revision = revision_latest(design=design)
-    latest_set = measurement_set_latest(customer=customer_for_user_get(user=request.user))
-    feet = revision.measurements if revision else (measurement_set_feet(measurement_set=latest_set) if latest_set else {})
-    options = registry.option_schema(product.generator_key)
+    customer = customer_for_user_get(user=request.user)
+    measurement_sets = [measurement_set_presented(measurement_set=item) for item in measurement_set_list(customer=customer)[:20]]
+    feet = revision.measurements if revision else (measurement_sets[0]["feet"] if measurement_sets else {})
     chosen = revision.parameters if revision else {}
-    for option in options:
+    options = []
+    for option in registry.option_schema(product.generator_key):
         option["value"] = chosen.get(option["name"], option["default"])
-    measurement_fields = [
-        {"name": name, "label": Measurement.Kind(name).label, "min": low, "max": high, "left": feet.get("left", {}).get(name, ""), "right": feet.get("right", {}).get(name, "")}
-        for name, (low, high) in MEASUREMENT_RANGES_MM.items()
-    ]
-    context = {
-        "product": product,
-        "design": design,
-        "revision": revision,
+        options.append(option_presented(option))
+    typical = registry.parse(product.generator_key, options={}, foot=TYPICAL_FOOT_MM, side="right")
+    part_names = list(registry.part_materials(product.generator_key, typical))
+    studio = {
+        "product": {
+            "slug": product.slug,
+            "name": product.name,
+            "parts": part_names,
+            "default_model_url": reverse("api:product-model", kwargs={"slug": product.slug}),
+        },
         "options": options,
-        "measurement_fields": measurement_fields,
+        "design": DesignOutputSerializer(design, context={"request": request}).data if design else None,
+        "revision": _revision_data(request, revision),
+        "feet": feet,
+        "measurement_fields": [
+            {"name": name, "label": str(Measurement.Kind(name).label), "min": low, "max": high}
+            for name, (low, high) in MEASUREMENT_RANGES_MM.items()
+        ],
+        "measurement_sets": [
+            {**item, "measured_at": item["measured_at"].isoformat(),
+             "foot_urls": {side: reverse("api:measurement-set-foot", kwargs={"measurement_set_id": item["id"], "side": side}) for side in item["feet"]}}
+            for item in measurement_sets
+        ],
         "side": "both" if not revision or len(revision.sides) == 2 else revision.sides[0],
+        "user": {"is_guest": bool(customer and customer.is_guest), "name": request.user.get_username()},
+        "language": get_language(),
+        "currency": product.currency,
+        "urls": {"profile": reverse("profile"), "signup": reverse("signup")},
     }
-    return render(request, "configurator/configure.html", context)
+    return render(request, "configurator/configure.html", {"product": product, "design": design, "studio": studio})
+
+
+def design_shared(request: HttpRequest, token: str) -> HttpResponse:
+    """A read-only page of a shared design: the 3D model and previews, no options to change, no print files."""
+    design = design_get_by_share_token(token=token)
+    revision = design.revisions.filter(status="done").order_by("-requested_at", "-pk").first()
+    files = []
+    if revision is not None:
+        files = [
+            {"side": item.side, "name": item.name, "kind": item.kind,
+             "url": reverse("api:shared-revision-file", kwargs={"token": token, "revision_id": revision.pk, "side": item.side, "name": item.name})}
+            for item in revision.files.filter(kind__in=["glb", "png"])
+        ]
+    context = {"design": design, "revision": revision, "files": files,
+               "models": [item for item in files if item["kind"] == "glb" and item["name"] != "foot.glb"],
+               "previews": [item for item in files if item["name"] == "preview.png"]}
+    return render(request, "configurator/shared.html", context)
 
 
 @login_required
