@@ -19,13 +19,24 @@ export class ProgressChannel {
   }
 
   /** Connect; resolves true once open, false if it could not open within `timeoutMs` (polling covers it). */
-  open(timeoutMs = 2500) {
+  open(timeoutMs = 1500) {
     if (this.connected) return Promise.resolve(true);
+    // Just failed: do not hold the next request back; polling covers it while reconnecting in the background.
+    if (this.failedAt && performance.now() - this.failedAt < 10000) {
+      if (!this.opening && !this.retrying) this.reconnect();
+      return Promise.resolve(false);
+    }
     if (this.opening) return this.opening;
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     this.opening = new Promise((resolve) => {
       let settled = false;
-      const settle = (value) => { if (!settled) { settled = true; this.opening = null; resolve(value); } };
+      const settle = (value) => {
+        if (settled) return;
+        settled = true;
+        this.opening = null;
+        if (!value) this.failedAt = performance.now();
+        resolve(value);
+      };
       let socket;
       try {
         socket = new WebSocket(`${scheme}://${location.host}/ws/designs/${this.designId}/progress/`);
@@ -38,6 +49,7 @@ export class ProgressChannel {
       socket.addEventListener("open", () => {
         clearTimeout(timer);
         this.connected = true;
+        this.failedAt = 0;
         this.retryDelay = 1000;
         this.schedulePoll();
         settle(true);
@@ -52,14 +64,25 @@ export class ProgressChannel {
         this.connected = false;
         settle(false);
         if (this.socket === socket) this.socket = null;
-        this.schedulePoll();
-        if (!this.closed) {
-          setTimeout(() => { if (!this.closed && !this.connected) this.open(); }, this.retryDelay);
-          this.retryDelay = Math.min(this.retryDelay * 2, 15000);
-        }
+        if (!this.pollTimer) this.schedulePoll(); // keep a poll already due: reconnect attempts must not delay it
+        this.failedAt = performance.now();
+        this.reconnect();
       });
     });
     return this.opening;
+  }
+
+  reconnect() {
+    if (this.closed || this.retrying) return;
+    this.retrying = true;
+    setTimeout(() => {
+      this.retrying = false;
+      if (!this.closed && !this.connected && !this.opening) {
+        this.failedAt = 0;
+        this.open();
+      }
+    }, this.retryDelay);
+    this.retryDelay = Math.min(this.retryDelay * 2, 15000);
   }
 
   /** Follow this revision (only the latest requested one matters). */
@@ -71,12 +94,14 @@ export class ProgressChannel {
   unwatch() {
     this.watched = null;
     clearTimeout(this.pollTimer);
+    this.pollTimer = null;
   }
 
   schedulePoll() {
     clearTimeout(this.pollTimer);
+    this.pollTimer = null;
     if (this.watched == null || this.closed) return;
-    this.pollTimer = setTimeout(() => this.poll(), this.connected ? SAFETY_POLL_MS : POLL_MS);
+    this.pollTimer = setTimeout(() => { this.pollTimer = null; this.poll(); }, this.connected ? SAFETY_POLL_MS : POLL_MS);
   }
 
   async poll() {
