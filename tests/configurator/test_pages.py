@@ -10,12 +10,20 @@ def test_home_lists_products_in_english_and_italian(client, products):
     assert "Crea il tuo" in italian and 'lang="it"' in italian
 
 
-def test_configure_page_needs_login_and_shows_the_form(client, shopper, products):
+def test_configure_page_needs_login_and_hands_the_studio_translated_options(client, shopper, products):
     assert client.get("/configure/insole/").status_code == 302
     client.force_login(shopper)
-    page = client.get("/configure/insole/", HTTP_ACCEPT_LANGUAGE="it").content.decode()
-    assert 'name="measurements.left.length_mm"' in page and 'name="parameters.thickness_mm"' in page
-    assert "Genera" in page
+    response = client.get("/configure/shoe/", HTTP_ACCEPT_LANGUAGE="it")
+    studio = response.context["studio"]
+    options = {option["name"]: option for option in studio["options"]}
+    assert options["toe_allowance_mm"]["label"] == "Spazio per le dita" and options["toe_allowance_mm"]["group"] == "fit"
+    assert options["upper_color"]["live"] and options["upper_color"]["parts"] == ["upper"]
+    assert not options["toe_shape"]["live"]
+    assert {"value": "lattice", "label": "Reticolo"} in options["midsole"]["choices"]
+    assert studio["product"]["parts"] == ["upper", "midsole", "outsole"]
+    assert 'id="studio-data"' in response.content.decode()
+    model = client.get(studio["product"]["default_model_url"])
+    assert model.status_code == 200 and model.content[:4] == b"glTF"
 
 
 def test_someone_elses_design_page_is_404(client, other_shopper, shopper, products):
@@ -33,8 +41,10 @@ def test_print_queue_page_is_for_production(request, client, role, status):
     assert client.get("/production/").status_code == status
 
 
-def test_italian_form_keeps_numbers_machine_readable(client, shopper, products):
-    # Number inputs only accept "273.5"; an Italian "273,5" would silently empty the field.
+def test_italian_studio_keeps_numbers_machine_readable(client, shopper, products):
+    # Numbers travel as JSON numbers: an Italian "273,5" would be a string the API refuses.
+    import json
+
     from customers.services import measurement_set_record
 
     measurement_set_record(customer=shopper.customer, feet={"left": {
@@ -42,6 +52,8 @@ def test_italian_form_keeps_numbers_machine_readable(client, shopper, products):
         "heel_width_mm": 70, "arch_height_mm": 18}})
     client.force_login(shopper)
     page = client.get("/configure/insole/", HTTP_ACCEPT_LANGUAGE="it").content.decode()
-    assert 'value="273.5"' in page and 'value="101"' in page
-    assert 'value="273,5"' not in page
-    assert 'name="parameters.thickness_mm" data-type="number"' in page and 'value="4.0"' in page
+    blob = page.split('<script id="studio-data" type="application/json">', 1)[1].split("</script>", 1)[0]
+    studio = json.loads(blob)
+    assert studio["feet"]["left"]["length_mm"] == 273.5
+    assert next(o for o in studio["options"] if o["name"] == "thickness_mm")["value"] == 4.0
+    assert studio["measurement_sets"][0]["size"]["sizes"]["eu"]["label"]
