@@ -53,6 +53,7 @@ let shown = { revision: null, geometry: null, url: null, mirrored: false }; // w
 let designRevisions = [];
 let changeCount = 0;
 let pendingChanges = []; // change numbers not yet shown
+const quietRevisions = new Set(); // revisions that change colours or materials only
 let quoteState = { seq: 0, unavailable: false, data: null };
 let channel = null;
 let viewer = null;
@@ -300,6 +301,9 @@ const resetButton = el("button", { type: "button", class: "chip", id: "reset-vie
 stageToolbar.append(footSideControl.element, footButton, resetButton);
 byId("stage-keys").textContent = _("Drag, or use the arrow keys, to turn the model; Shift and the arrows to move it; + and - to zoom; 0 to reset.");
 canvas.setAttribute("aria-label", interpolate(_("3D preview of your %(product)s"), { product: product.name }));
+// Keys go to the viewer (arrows turn the model), not to a screen reader's browse mode.
+canvas.setAttribute("role", "application");
+canvas.setAttribute("aria-roledescription", _("3D viewer"));
 
 // ---------------------------------------------------------------- viewer
 async function startViewer() {
@@ -744,6 +748,7 @@ async function requestRevision({ immediate = false, reason = "geometry" } = {}) 
     if (seq !== requestSeq) return; // a newer request has been made meanwhile
     latestRequested = revision.id;
     latestRevision = revision;
+    if (!geometryChanged) quietRevisions.add(revision.id); // colours only: the model is already right, no progress bar
     progress.watch(revision.id);
     await onRevisionUpdate(revision, { status: revision.status });
   } catch (error) {
@@ -770,7 +775,7 @@ function onProgress(event) {
   if (event.models_ready || event.status === "done" || event.status === "failed") {
     refreshRevision(event.revision, event);
   } else {
-    setProgress(event);
+    if (!quietRevisions.has(event.revision)) setProgress(event);
   }
 }
 
@@ -803,6 +808,8 @@ async function onRevisionUpdate(revision, event = {}) {
     hideProgress();
     setSaveState("saved", revision);
     loadVersions();
+  } else if (quietRevisions.has(revision.id)) {
+    setSaveState("saving");
   } else if (url) {
     setProgress({ status: "models", fraction: Math.max(event.fraction || 0, 0.7) });
   } else {
