@@ -519,13 +519,21 @@ function hasFeet(side = state?.side || data.side || "both") {
   return sidesOf(side).every((s) => measurementFields.every((field) => Number.isFinite(Number(feet[s]?.[field.name])) && feet[s]?.[field.name] !== ""));
 }
 
+// EU size of a measurement set: {"size": {"eu": "42"}} or the sizing service's {"size": {"sizes": {"eu": {"label"}}}}.
+function euSize(set) {
+  const size = set?.size;
+  if (!size) return null;
+  if (typeof size.eu === "string" || typeof size.eu === "number") return String(size.eu);
+  return size.sizes?.eu?.label ?? null;
+}
+
 function feetSummary() {
   const side = sidesOf(state.side)[0];
   const length = feet[side]?.length_mm;
   const set = (data.measurement_sets || []).find((s) => s.id === measurementSet);
   const parts = [];
   if (length) parts.push(interpolate(_("length %(mm)s mm"), { mm: formatNumber(Number(length)) }));
-  if (set?.size?.eu) parts.push(interpolate(_("EU %(size)s"), { size: set.size.eu }));
+  if (euSize(set)) parts.push(interpolate(_("EU %(size)s"), { size: euSize(set) }));
   return parts.length ? parts.join(" · ") : _("needed to make it for you");
 }
 
@@ -535,10 +543,16 @@ function buildSetChooser() {
   const id = "measurement-set";
   const select = el("select", { id, name: "measurement_set" });
   for (const set of sets) {
-    const size = set.size?.eu ? ` · ${interpolate(_("EU %(size)s"), { size: set.size.eu })}` : "";
+    const size = euSize(set) ? ` · ${interpolate(_("EU %(size)s"), { size: euSize(set) })}` : "";
     select.append(el("option", { value: set.id, text: `${set.source_label || set.source} · ${formatDate(set.measured_at, { day: "numeric", month: "short", year: "numeric" })}${size}` }));
   }
   select.append(el("option", { value: "", text: _("New measurements (type them below)") }));
+  const note = el("p", { class: "control-help", id: "measurement-set-note" });
+  const paintNote = () => {
+    const chosen = sets.find((set) => String(set.id) === select.value);
+    note.textContent = chosen?.size?.reason_text || "";
+    note.hidden = !note.textContent;
+  };
   select.value = measurementSet == null ? "" : String(measurementSet);
   select.addEventListener("change", () => {
     const chosen = sets.find((set) => String(set.id) === select.value);
@@ -550,9 +564,12 @@ function buildSetChooser() {
       scheduleRevision();
     }
     updateFeetSummary();
+    paintNote();
     syncFoot();
   });
-  return el("div", { class: "control set-chooser" }, el("label", { for: id, class: "control-label", text: _("Use measurements") }), select);
+  paintNote();
+  select.setAttribute("aria-describedby", note.id);
+  return el("div", { class: "control set-chooser" }, el("label", { for: id, class: "control-label", text: _("Use measurements") }), select, note);
 }
 
 function fillFeetForm() {
@@ -775,7 +792,9 @@ function onProgress(event) {
   if (event.models_ready || event.status === "done" || event.status === "failed") {
     refreshRevision(event.revision, event);
   } else {
-    if (!quietRevisions.has(event.revision)) setProgress(event);
+    if (quietRevisions.has(event.revision)) return;
+    // Once its model is on screen, the rest of a build is previews and checks.
+    setProgress(shown.revision === event.revision ? { status: "models", fraction: event.fraction } : event);
   }
 }
 
