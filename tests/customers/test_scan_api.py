@@ -105,3 +105,17 @@ def test_scans_are_private_and_store_staff_scan_for_a_customer_they_look_up(api_
     for user, expected in ((shopper, 200), (other_shopper, 404), (production_user, 404)):
         api_client.force_authenticate(user)
         assert api_client.get(f"/api/scans/{scan_id}/").status_code == expected
+
+
+def test_the_size_limit_holds_in_the_api_and_the_web_form(api_client, client, shopper):
+    from configurator.geometry.scan import SCAN_LIMITS
+
+    too_big = b"solid x\n" + b" " * SCAN_LIMITS.max_file_bytes
+    api_client.force_authenticate(shopper)
+    refused = api_client.post("/api/scans/", {"files": [upload("big.stl", too_big)]}, format="multipart")
+    assert refused.status_code == 400
+    assert refused.json()["value"] == "big.stl" and "60 MB" in refused.json()["allowed"]
+    client.force_login(shopper)
+    page = client.post("/profile/scans/", {"files": [upload("big.stl", too_big)]})
+    assert page.status_code == 400 and "big.stl" in page.context["scan_error"] and "60 MB" in page.context["scan_error"]
+    assert not FootScan.objects.exists()
