@@ -353,12 +353,13 @@ function revisionFile(revision, side, predicate) {
   const files = revision?.files || [];
   return files.find((file) => file.side === side && predicate(file)) || null;
 }
+const absolute = (url) => (url ? new URL(url, location.href).href : url);
 function revisionModelUrl(revision, side) {
   const isModel = (file) => file.kind === "glb" && file.name === `${product.slug}.glb`;
   const own = revisionFile(revision, side, isModel);
-  if (own) return own.url;
+  if (own) return absolute(own.url);
   const any = (revision?.files || []).find(isModel);
-  return any ? any.url : null;
+  return any ? absolute(any.url) : null;
 }
 function modelSideOf(revision, side) {
   const isModel = (file) => file.kind === "glb" && file.name === `${product.slug}.glb`;
@@ -423,6 +424,9 @@ function onOptionChange(option, value, commit) {
     scheduleQuote();
     renderOrder();
   }
+  // Let go of a slider, Enter in a field, a button pressed: the customer has decided, so ask now; only the
+  // changes in between (dragging, typing) wait for the debounce.
+  if (commit && !option.live && revisionTimer) requestRevision({ reason: "geometry" });
   if (commit) commitHistory();
 }
 
@@ -790,6 +794,7 @@ function onProgress(event) {
     return;
   }
   if (event.models_ready || event.status === "done" || event.status === "failed") {
+    if (event.models_ready && event.status !== "failed") showModelEarly(event.revision);
     refreshRevision(event.revision, event);
   } else {
     if (quietRevisions.has(event.revision)) return;
@@ -839,8 +844,19 @@ async function onRevisionUpdate(revision, event = {}) {
   renderOrder();
 }
 
+// "models_ready": fetch the GLB at once, at the file API's address, while the revision's JSON is asked for.
+function showModelEarly(id) {
+  const revision = latestRevision;
+  if (!viewer || quietRevisions.has(id) || revision?.id !== id || shown.revision === id) return;
+  const sides = revision.sides?.length ? revision.sides : sidesOf(state.side);
+  const side = sides.includes(viewSide) ? viewSide : sides[0];
+  const url = absolute(`/api/revisions/${id}/files/${side}/${product.slug}.glb`);
+  const early = { ...revision, files: [{ side, name: `${product.slug}.glb`, kind: "glb", url }] };
+  showRevisionModel(early, { quiet: true });
+}
+
 // Swap in the revision's model, unless the one shown already has the same geometry (a colour-only revision).
-async function showRevisionModel(revision) {
+async function showRevisionModel(revision, { quiet = false } = {}) {
   const url = revisionModelUrl(revision, viewSide);
   const geometry = revisionGeometry(revision);
   if (shown.revision === revision.id && shown.url === url) return;
@@ -866,7 +882,7 @@ async function showRevisionModel(revision) {
     showStageMessage("");
     syncFoot();
   } catch (error) {
-    showError(_("The 3D model could not be loaded."), { general: true });
+    if (!quiet) showError(_("The 3D model could not be loaded."), { general: true });
   }
 }
 
