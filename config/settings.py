@@ -97,7 +97,7 @@ STATICFILES_DIRS = [
     # the addons keep their folder layout because they import each other by relative path (../utils/...).
     ("vendor/three/build", BASE_DIR / "node_modules" / "three" / "build"),
     *((f"vendor/three/addons/{folder}", BASE_DIR / "node_modules" / "three" / "examples" / "jsm" / folder)
-      for folder in ("controls", "loaders", "utils", "environments")),
+      for folder in ("controls", "loaders", "utils")),
 ]
 STATIC_ROOT = DATA_DIR / "staticfiles"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(DATA_DIR / "media")))

@@ -12,12 +12,11 @@
 // first frame that contains a new model; "first-frame" once; "error" {detail: {url, error}}.
 import {
   NeutralToneMapping, Box3, Color, DirectionalLight, HemisphereLight, Mesh, MeshPhysicalMaterial,
-  MeshStandardMaterial, PCFSoftShadowMap, PerspectiveCamera, PlaneGeometry, PMREMGenerator, Scene, ShadowMaterial,
+  MeshStandardMaterial, PCFSoftShadowMap, PerspectiveCamera, PlaneGeometry, Scene, ShadowMaterial,
   SRGBColorSpace, Sphere, Spherical, Vector3, WebGLRenderer, Group, DoubleSide,
 } from "three";
 import { OrbitControls } from "three/addons/controls/OrbitControls.js";
 import { GLTFLoader } from "three/addons/loaders/GLTFLoader.js";
-import { RoomEnvironment } from "three/addons/environments/RoomEnvironment.js";
 
 // How each printable material looks: plastics only, so metalness stays near 0; soft TPU has a fabric-like sheen,
 // PETG a glossy clear coat, sintered nylon a dry powdery surface.
@@ -61,25 +60,11 @@ export function createViewer(canvas, options = {}) {
 
   const scene = new Scene();
   scene.background = new Color(settings.background);
-  // Soft studio reflections from a small room environment. Prefiltering it is GPU work that would hold back the first
-  // frame (seconds with software rendering), so it is made once the model is on screen; 64 px is plenty for plastics.
-  let environmentMade = false;
-  function makeEnvironment() {
-    if (environmentMade || !running) return;
-    environmentMade = true;
-    const pmrem = new PMREMGenerator(renderer);
-    const room = new RoomEnvironment();
-    scene.environment = pmrem.fromScene(room, 0.04, 0.1, 100, { size: 64 }).texture;
-    scene.environmentIntensity = 0.55;
-    hemisphere.intensity = 0.8;
-    room.dispose?.();
-    pmrem.dispose();
-    invalidate();
-  }
-
   const camera = new PerspectiveCamera(settings.fov, 1, 0.005, 50);
   camera.position.set(0.45, 0.3, 0.55);
 
+  // Lights only, no environment map: prefiltering one costs seconds of GPU time on machines without a GPU, and the
+  // chosen colours read truer without its reflections.
   const hemisphere = new HemisphereLight(0xffffff, 0xd9cfc2, 1.4);
   scene.add(hemisphere);
   const key = new DirectionalLight(0xffffff, 2.0);
@@ -168,7 +153,6 @@ export function createViewer(canvas, options = {}) {
         firstFrameDone = true;
         performance.mark("sartoria:first-frame");
         emit("first-frame", {});
-        (window.requestIdleCallback || ((callback) => setTimeout(callback, 200)))(makeEnvironment, { timeout: 1500 });
       }
       const shown = pendingShown;
       pendingShown = [];
