@@ -121,3 +121,14 @@ def celery_worker_process(django_db_setup, django_db_blocker, media_root):
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Name the browser tests' screenshots in the log, so whoever reads CI's output can open them."""
+    from tests.browser.conftest import SCREENSHOTS
+
+    shots = sorted(SCREENSHOTS.glob("*.png")) if SCREENSHOTS.exists() else []
+    if shots:
+        terminalreporter.write_sep("-", f"browser screenshots in {SCREENSHOTS}")
+        for shot in shots:
+            terminalreporter.write_line(f"{shot}  ({shot.stat().st_size // 1024} KB)")

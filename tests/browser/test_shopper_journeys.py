@@ -1,0 +1,156 @@
+"""
+A shopper's journeys in Chromium against the running app: sign up, measure, configure in 3D, watch the build,
+save, find it again; a guest who signs up; a phone; the Italian page. The 3D canvas is checked by its pixels.
+"""
+import base64
+import io
+import json
+import uuid
+
+import numpy as np
+import pytest
+from PIL import Image
+
+pytestmark = pytest.mark.slow
+
+FEET = {
+    "left": {"length_mm": 262, "ball_width_mm": 98, "ball_girth_mm": 241, "instep_girth_mm": 246,
+             "heel_width_mm": 64, "arch_height_mm": 17},
+    "right": {"length_mm": 265, "ball_width_mm": 99, "ball_girth_mm": 243, "instep_girth_mm": 248,
+              "heel_width_mm": 65, "arch_height_mm": 17},
+}
+BUILD_TIMEOUT_MS = 90_000
+
+
+def canvas_pixels(page) -> np.ndarray:
+    """What the 3D canvas shows right now, as an RGB array."""
+    data_url = page.eval_on_selector("#studio-canvas", "canvas => canvas.toDataURL('image/png')")
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(data_url.split(",", 1)[1]))).convert("RGB")).astype(int)
+
+
+def share_of_colour(pixels: np.ndarray, hex_colour: str, tolerance: int = 60) -> float:
+    """Fraction of the canvas whose colour is near `hex_colour` (lighting darkens and brightens it)."""
+    target = np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)])
+    rgb = pixels.reshape(-1, 3)
+    # compare hue-ish: normalise brightness so lit and shaded faces of the same colour both count
+    scale = lambda a: a / np.maximum(a.sum(axis=-1, keepdims=True), 1) * 255  # noqa: E731
+    return float((np.abs(scale(rgb) - scale(target)).sum(axis=1) < tolerance * 0.5).mean() * ((rgb.sum(axis=1) > 60).mean() > 0))
+
+
+def wait_for_model(page, *, revision: bool = False) -> None:
+    condition = ("c => c.dataset.state === 'ready'" + (" && c.dataset.revision !== ''" if revision else ""))
+    page.wait_for_function(f"() => {{ const c = document.getElementById('studio-canvas'); return ({condition})(c); }}",
+                           timeout=BUILD_TIMEOUT_MS)
+    page.wait_for_timeout(300)  # let the frame with the new model reach the canvas
+
+
+def sign_up(page, username: str) -> None:
+    page.goto("/")
+    page.get_by_role("link", name="Sign up").first.click()
+    page.fill("#id_username", username)
+    page.fill("#id_email", f"{username}@example.com")
+    page.fill("#id_password", "a long pass phrase 42")
+    page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url("**/profile/")
+
+
+def type_feet(page) -> None:
+    if not page.is_visible("#m-left-length_mm"):
+        page.locator("#feet-toggle, [aria-controls='feet-fieldset'], .feet-summary").first.click()
+    for side, values in FEET.items():
+        for name, value in values.items():
+            page.fill(f"#m-{side}-{name}", str(value))
+    page.click("#generate")
+
+
+def test_a_new_shopper_designs_a_shoe_and_finds_it_in_the_profile(page_factory, screenshot):
+    page = page_factory()
+    username = f"giulia{uuid.uuid4().hex[:6]}"
+    sign_up(page, username)
+    page.goto("/configure/shoe/")
+    wait_for_model(page)  # the product at once, before any measurement
+    first = canvas_pixels(page)
+    assert share_of_colour(first, "#c8553d") > 0.03, "the default upper colour is not on the canvas"
+    screenshot(page, "01-studio-first-frame")
+
+    type_feet(page)
+    page.wait_for_selector("#stage-progress:not([hidden])", timeout=BUILD_TIMEOUT_MS)
+    screenshot(page, "02-studio-building")
+    wait_for_model(page, revision=True)
+    built_revision = page.eval_on_selector("#studio-canvas", "c => c.dataset.revision")
+
+    # a colour shows at once, with no rebuild: the canvas turns that colour
+    page.click("[data-option='upper_color'] .swatch[data-value]:not([aria-checked='true'])")
+    chosen = page.get_attribute("[data-option='upper_color'] .swatch[aria-checked='true']", "data-value")
+    page.wait_for_timeout(200)
+    assert share_of_colour(canvas_pixels(page), chosen) > 0.03, f"{chosen} is not on the canvas"
+    assert page.eval_on_selector("#studio-canvas", "c => c.dataset.revision") == built_revision
+
+    # a geometric change builds a new revision whose model replaces the old one
+    toe = page.locator("[data-option='toe_allowance_mm'] input.number-input")
+    toe.fill("15")
+    toe.press("Enter")
+    page.wait_for_function(
+        f"() => document.getElementById('studio-canvas').dataset.revision !== '{built_revision}'",
+        timeout=BUILD_TIMEOUT_MS)
+    wait_for_model(page, revision=True)
+    screenshot(page, "03-studio-rebuilt")
+
+    page.fill("#design-name", "Scarpe per Milano")
+    page.press("#design-name", "Enter")
+    page.wait_for_timeout(500)
+    page.goto("/profile/")
+    card = page.locator(".gallery .card", has_text="Scarpe per Milano")
+    card.wait_for()
+    screenshot(page, "04-profile")
+    assert page.locator(".measurement-set").count() >= 1
+    assert not page.console_errors, page.console_errors
+
+
+def test_a_guest_keeps_the_design_after_signing_up(page_factory, screenshot):
+    page = page_factory()
+    page.goto("/")
+    page.get_by_role("button", name="Start as a guest").click()
+    page.goto("/configure/insole/")
+    wait_for_model(page)
+    type_feet(page)
+    wait_for_model(page, revision=True)
+    design_id = json.loads(page.evaluate("() => JSON.stringify(new URLSearchParams(location.search).get('design'))"))
+    assert design_id
+    username = f"guest{uuid.uuid4().hex[:6]}"
+    page.get_by_role("link", name="Sign up").first.click()
+    page.fill("#id_username", username)
+    page.fill("#id_email", f"{username}@example.com")
+    page.fill("#id_password", "a long pass phrase 42")
+    page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url("**/profile/")
+    assert page.locator(f".gallery a[href*='design={design_id}']").count() == 1
+    assert "insole" in page.locator(".gallery").inner_text().lower()
+    screenshot(page, "05-guest-signed-up-profile")
+
+
+def test_the_studio_works_on_a_phone(page_factory, screenshot):
+    page = page_factory(viewport=(390, 844), mobile=True)
+    sign_up(page, f"phone{uuid.uuid4().hex[:6]}")
+    page.goto("/configure/shoe/")
+    wait_for_model(page)
+    assert share_of_colour(canvas_pixels(page), "#c8553d") > 0.02
+    box = page.locator("#studio-canvas").bounding_box()
+    assert box["width"] <= 390 and box["height"] >= 200, box
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), "the page scrolls sideways"
+    screenshot(page, "06-phone-studio")
+    page.locator("[data-option='toe_allowance_mm']").scroll_into_view_if_needed()
+    screenshot(page, "07-phone-controls")
+
+
+def test_the_italian_studio_speaks_italian_with_italian_prices(page_factory, screenshot):
+    page = page_factory(locale="it-IT")
+    page.goto("/")
+    page.get_by_role("button", name="Inizia come ospite").click()
+    page.goto("/configure/shoe/")
+    wait_for_model(page)
+    assert page.evaluate("() => document.documentElement.lang") == "it"
+    text = page.inner_text("body")
+    assert "Spazio per le dita" in text and "Intersuola" in text
+    page.wait_for_function("() => /\\d+,\\d{2}\\s?€/.test(document.body.innerText)", timeout=15_000)
+    screenshot(page, "08-studio-italian")
