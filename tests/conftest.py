@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from tests.factories import CustomerFactory, ProductTemplateFactory, UserFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+SESSION_STARTED = time.time()
 
 # One real foot per side (ANSUR II subject 10027's length, width and girth; arch and instep typical).
 FEET = {
@@ -127,7 +128,7 @@ def pytest_terminal_summary(terminalreporter):
     """Name the browser tests' screenshots in the log, so whoever reads CI's output can open them."""
     from tests.browser.conftest import SCREENSHOTS
 
-    shots = sorted(SCREENSHOTS.glob("*.png")) if SCREENSHOTS.exists() else []
+    shots = sorted(shot for shot in SCREENSHOTS.glob("*.png") if shot.stat().st_mtime >= SESSION_STARTED)
     if shots:
         terminalreporter.write_sep("-", f"browser screenshots in {SCREENSHOTS}")
         for shot in shots:
