@@ -56,7 +56,7 @@ def configure(request: HttpRequest, slug: str) -> HttpResponse:
     studio = {
         "product": {
             "slug": product.slug,
-            "name": product.name,
+            "name": product.display_name,
             "parts": part_names,
             "default_model_url": reverse("api:product-model", kwargs={"slug": product.slug}),
         },
