@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from configurator.fit_text import report_translated
 from configurator.geometry import registry
 from configurator.models import DesignRevision, Order
 from configurator.selectors import (
@@ -63,6 +64,7 @@ class ProductDetailApi(APIView):
 class RevisionOutputSerializer(serializers.ModelSerializer):
     design = serializers.IntegerField(source="design_id")
     files = serializers.SerializerMethodField()
+    report = serializers.SerializerMethodField()
 
     class Meta:
         model = DesignRevision
@@ -70,6 +72,9 @@ class RevisionOutputSerializer(serializers.ModelSerializer):
             "id", "design", "number", "params_hash", "parameters", "measurements", "sides", "measurement_set",
             "status", "failure_reason", "report", "created_at", "started_at", "finished_at", "files",
         ]
+
+    def get_report(self, revision) -> dict:
+        return report_translated(revision.report)
 
     def get_files(self, revision) -> list[dict]:
         request = self.context.get("request")
