@@ -24,6 +24,7 @@ urlpatterns = [
     path("s/<str:token>/", pages.design_shared, name="design-shared"),
     path("profile/", account_pages.profile, name="profile"),
     path("profile/scans/", account_pages.profile_scan_upload, name="profile-scan-upload"),
+    path("store/", account_pages.store_desk, name="store-desk"),
     path("accounts/signup/", account_pages.sign_up, name="signup"),
     path("accounts/guest/", account_pages.guest_begin, name="guest"),
     path("accounts/login/", account_pages.AccountLoginView.as_view(), name="login"),

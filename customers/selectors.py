@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from config.exceptions import ApplicationError
 from configurator.geometry import sizing
 from configurator.geometry.foot import MEASUREMENT_RANGES_MM
 from customers.models import ChannelIdentity, Customer, FootScan, FootScanFile, Measurement, MeasurementSet
@@ -131,4 +132,12 @@ def customer_find_for_store(*, email: str = "", loyalty_card: str = "") -> Custo
         customer = Customer.objects.filter(email__iexact=email).order_by("pk").first()
     if customer is None:
         raise Http404("No customer with that loyalty card or email.")
+    return customer
+
+
+def store_customer_checked_in(*, customer_id: int | None) -> Customer:
+    """The customer checked in at this tablet; none checked in is a clear error, not someone else's data."""
+    customer = Customer.objects.filter(pk=customer_id).first() if customer_id else None
+    if customer is None:
+        raise ApplicationError("check a customer in first (loyalty card or email).", {"field": "customer"})
     return customer

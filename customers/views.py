@@ -2,23 +2,34 @@
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.exceptions import ApplicationError
 from configurator.selectors import design_list_for_user, order_list_for_user, revision_latest
 from customers.forms import SignUpForm
-from customers.selectors import measurement_set_list, measurement_set_presented, scan_list_for_user
-from customers.models import Measurement
+from customers.selectors import (
+    customer_find_for_store,
+    measurement_set_list,
+    measurement_set_presented,
+    scan_list_for_user,
+    store_customer_checked_in,
+)
+from configurator.geometry.foot import MEASUREMENT_RANGES_MM
+from customers.models import Measurement, MeasurementSet
+from customers.roles import user_is_store_staff
 from customers.services import (
     account_sign_up,
     customer_get_or_create_for_user,
     guest_merge_into_account,
     guest_start,
+    measurement_set_record,
     scan_limits_text,
     scan_upload,
 )
@@ -109,3 +120,73 @@ def profile_scan_upload(request: HttpRequest) -> HttpResponse:
     except ApplicationError as error:
         return profile(request, scan_error=error.message)
     return redirect(f"{reverse('profile')}#measurements")
+
+
+STORE_SESSION_KEY = "store_customer_id"
+
+
+def _store_staff_only(view):
+    """The fitting desk is for store staff: everyone else gets a 403."""
+
+    @login_required
+    def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not user_is_store_staff(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+@_store_staff_only
+def store_desk(request: HttpRequest) -> HttpResponse:
+    """
+    The fitting tablet: check a customer in by loyalty card or email, then scan or measure their feet.
+
+    Staff see only the customer checked in on this tablet (kept in the session), never a list of customers.
+    """
+    error, status = "", 200
+    action = request.POST.get("action", "")
+    if request.method == "POST":
+        try:
+            if action == "check_in":
+                customer = customer_find_for_store(
+                    email=request.POST.get("email", "").strip(), loyalty_card=request.POST.get("loyalty_card", "").strip()
+                )
+                request.session[STORE_SESSION_KEY] = customer.pk
+            elif action == "check_out":
+                request.session.pop(STORE_SESSION_KEY, None)
+            elif action in ("scan", "measure"):
+                customer = store_customer_checked_in(customer_id=request.session.get(STORE_SESSION_KEY))
+                if action == "scan":
+                    scan_upload(customer=customer, uploaded_by=request.user, files=request.FILES.getlist("files"))
+                else:
+                    measurement_set_record(customer=customer, feet=store_feet_from_form(request.POST), source=MeasurementSet.Source.STORE)
+            return redirect("store-desk")
+        except ApplicationError as problem:
+            error, status = problem.message, 400
+        except Http404:
+            error, status = _("No customer with that loyalty card or email."), 404
+    customer_id = request.session.get(STORE_SESSION_KEY)
+    customer = store_customer_checked_in(customer_id=customer_id) if customer_id else None
+    context = {"customer": customer, "error": error, "scan_limits": scan_limits_text(),
+               "measurement_fields": [(kind, Measurement.Kind(kind).label) for kind in MEASUREMENT_RANGES_MM]}
+    if customer is not None:
+        sets = [measurement_set_presented(measurement_set=item) for item in measurement_set_list(customer=customer)[:5]]
+        for presented in sets:
+            presented["rows"] = _measurement_rows(presented)
+        context.update(measurement_sets=sets, scans=customer.scans.all()[:5])
+    return render(request, "customers/store.html", context, status=status)
+
+
+def store_feet_from_form(data) -> dict:
+    """The desk's measurement table as the measurements format; empty cells are left out, bad ones named by the service."""
+    feet: dict = {}
+    for side in ("left", "right"):
+        for kind in MEASUREMENT_RANGES_MM:
+            raw = data.get(f"{side}.{kind}", "").strip().replace(",", ".")
+            if raw:
+                try:
+                    feet.setdefault(side, {})[kind] = float(raw)
+                except ValueError:
+                    feet.setdefault(side, {})[kind] = raw  # the service names the field and says what it needs
+    return feet
