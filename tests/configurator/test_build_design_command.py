@@ -18,7 +18,7 @@ def test_build_design_writes_every_file_and_a_report(tmp_path):
                  side="both", out=str(out))
 
     for side in ("left", "right"):
-        for name in ("insole.3mf", "insole.stl", "insole.glb", "preview.png"):
+        for name in ("insole.3mf", "insole.stl", "insole.glb", "preview.png", "fit.png", "foot.glb"):
             assert (out / f"{side}-{name}").stat().st_size > 0
         mesh = trimesh.load(out / f"{side}-insole.stl")
         assert mesh.is_watertight
@@ -27,8 +27,9 @@ def test_build_design_writes_every_file_and_a_report(tmp_path):
     assert report["build_seconds"] > 0
     assert report["sides"]["left"]["watertight"] is True
     assert set(report["sides"]["left"]["seconds"]) == {"build_seconds", "export_seconds", "preview_seconds",
-                                                      "printability_seconds"}
+                                                      "printability_seconds", "fit_seconds"}
     assert report["sides"]["left"]["printability"]["total"]["grams"] > 0
+    assert report["sides"]["left"]["fit"]["verdict"] in ("fits", "tight", "loose", "tight_and_loose")
 
 
 def test_build_design_refuses_bad_measurements_naming_the_field(tmp_path):

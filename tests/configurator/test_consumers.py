@@ -34,7 +34,8 @@ def test_owner_receives_progress_sent_through_the_channel_layer(shopper, product
     design = DesignFactory(customer=shopper.customer, template=products["insole"])
     connected, received = connect_as(shopper, design.pk)
     assert connected
-    assert received == [{"revision": 1, "status": "running", "stage": "lofting", "fraction": 0.25, "detail": ""}]
+    assert received == [{"revision": 1, "status": "running", "stage": "lofting", "fraction": 0.25, "detail": "",
+                         "models_ready": False}]
 
 
 @pytest.mark.parametrize("role", ["other_shopper", "store_user"])
