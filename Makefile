@@ -57,6 +57,8 @@ test: install-dev system-deps
 bench: install-dev system-deps
 	$(PY) bench/bench_geometry.py
 	$(PY) bench/bench_click_to_preview.py
+	$(PY) bench/bench_scan.py
+	$(PY) bench/bench_fit.py --scan
 
 clean:
 	rm -rf $(VENV) var
