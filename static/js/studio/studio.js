@@ -221,6 +221,7 @@ nameInput.addEventListener("keydown", (event) => { if (event.key === "Enter") { 
 
 // Measurements: take over the server-rendered table.
 const feetSection = section("group-feet", _("Your feet"), { open: !hasFeet(), summary: feetSummary() });
+feetSection.summaryNode.id = "feet-toggle";
 const setChooser = buildSetChooser();
 if (setChooser) feetSection.body.append(setChooser);
 feetSection.body.append(form); // the form now holds only the measurements, the side and the Generate button
@@ -247,6 +248,8 @@ for (const input of form.querySelectorAll("[name^='measurements.']")) {
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   readFeetFromForm();
+  updateFeetSummary();
+  renderOrder();
   requestRevision({ immediate: true, reason: "measurements" });
 });
 fillFeetForm();
@@ -625,6 +628,7 @@ function onMeasurementChange(input) {
     return;
   }
   updateFeetSummary();
+  renderOrder();
   if (currentGeometry() !== before && hasFeet()) {
     markChange();
     scheduleRevision();
