@@ -39,4 +39,4 @@ class DesignProgressConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def design_progress(self, event):  # receives messages of type "design.progress"
-        await self.send_json({key: event[key] for key in ("revision", "status", "stage", "fraction", "detail", "models_ready")})
+        await self.send_json({key: event[key] for key in ("revision", "status", "stage", "fraction", "detail", "models_ready", "side")})

@@ -7,7 +7,7 @@ def design_progress_group(design_id: int) -> str:
     return f"design-progress.{design_id}"  # group names are ASCII and under 100 characters
 
 
-def progress_send(*, design_id: int, revision_id: int, status: str, stage: str, fraction: float, detail: str = "", models_ready: bool = False) -> None:
+def progress_send(*, design_id: int, revision_id: int, status: str, stage: str, fraction: float, detail: str = "", models_ready: bool = False, side: str = "") -> None:
     channel_layer = get_channel_layer()
     if channel_layer is None:
         return
@@ -21,5 +21,6 @@ def progress_send(*, design_id: int, revision_id: int, status: str, stage: str, 
             "fraction": round(min(max(fraction, 0.0), 1.0), 3),
             "detail": detail,
             "models_ready": models_ready,
+            "side": side,
         },
     )

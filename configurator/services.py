@@ -171,8 +171,12 @@ def revision_request(
     feet: Mapping[str, Any],
     side: str = "both",
     measurement_set: MeasurementSet | None = None,
+    first_side: str | None = None,
 ) -> DesignRevision:
-    """Queue a build of these options and feet; asking again for the same ones returns the same revision."""
+    """Queue a build of these options and feet; asking again for the same ones returns the same revision.
+
+    `first_side` only orders the build (the side on screen first); it is not part of what the revision is.
+    """
     sides = sides_parse(side=side)
     normalised_feet = feet_validate(feet=feet)
     params_by_side = params_by_side_parse(
@@ -201,14 +205,14 @@ def revision_request(
             sides=list(sides),
             measurement_set=measurement_set,
         )
-        transaction.on_commit(partial(revision_build_enqueue, revision_id=revision.pk))
+        transaction.on_commit(partial(revision_build_enqueue, revision_id=revision.pk, first_side=first_side))
     elif revision.status in (DesignRevision.Status.FAILED, DesignRevision.Status.SUPERSEDED):
         # Asking again for a failed or skipped build queues it; the same inputs keep the same revision.
         revision.status = DesignRevision.Status.QUEUED
         revision.failure_reason = ""
         revision.requested_at = timezone.now()
         revision.save(update_fields=["status", "failure_reason", "requested_at"])
-        transaction.on_commit(partial(revision_build_enqueue, revision_id=revision.pk))
+        transaction.on_commit(partial(revision_build_enqueue, revision_id=revision.pk, first_side=first_side))
     else:
         revision.requested_at = timezone.now()
         revision.save(update_fields=["requested_at"])
@@ -233,17 +237,18 @@ def revision_is_superseded(*, revision: DesignRevision) -> bool:
     )
 
 
-def revision_build_enqueue(*, revision_id: int) -> None:
+def revision_build_enqueue(*, revision_id: int, first_side: str | None = None) -> None:
     from configurator.tasks import revision_build_task  # tasks import services: import here to avoid a cycle
 
-    revision_build_task.delay(revision_id=revision_id)
+    revision_build_task.delay(revision_id=revision_id, first_side=first_side)
 
 
-def revision_build(*, revision_id: int) -> DesignRevision:
+def revision_build(*, revision_id: int, first_side: str | None = None) -> DesignRevision:
     """Build every side of a revision and store its files. Safe to run twice: a done revision is left alone.
 
     The web model and print files are stored as soon as they exist (`models_ready`), before previews and checks.
     A revision superseded by a newer request on its design is skipped, or stopped at its next stage.
+    `first_side` (the side the shopper is looking at) is built first, so its model shows soonest.
     """
     with transaction.atomic():
         revision = (
@@ -256,9 +261,12 @@ def revision_build(*, revision_id: int) -> DesignRevision:
         revision.attempts += 1
         revision.save(update_fields=["status", "started_at", "attempts"])
 
+    reached = {"fraction": 0.0}  # the bar only moves forward; "model ready" reuses where it is
+
     def report(stage: str, fraction: float) -> None:
         if revision_is_superseded(revision=revision):
             raise RevisionSuperseded(stage)
+        reached["fraction"] = fraction
         progress_send(
             design_id=revision.design_id, revision_id=revision.pk, status="running", stage=stage, fraction=fraction
         )
@@ -267,16 +275,17 @@ def revision_build(*, revision_id: int) -> DesignRevision:
         for side, side_artifacts in artifacts.items():
             for name, content in side_artifacts.files.items():
                 revision_file_store(revision=revision, side=side, name=name, content=content)
-        progress_send(
-            design_id=revision.design_id, revision_id=revision.pk, status="running", stage="model ready",
-            fraction=0.55, models_ready=True,
-        )
+            progress_send(
+                design_id=revision.design_id, revision_id=revision.pk, status="running", stage=f"{side}: model ready",
+                fraction=reached["fraction"], models_ready=True, side=side,
+            )
 
     product_key = revision.design.template.generator_key
     try:
         report("started", 0.0)
+        sides = sorted(revision.sides, key=lambda side: side != first_side)
         params_by_side = params_by_side_parse(
-            product_key=product_key, options=revision.parameters, feet=revision.measurements, sides=tuple(revision.sides)
+            product_key=product_key, options=revision.parameters, feet=revision.measurements, sides=tuple(sides)
         )
         artifacts = pipeline.sides_build(
             product_key, params_by_side, on_progress=report, on_models=store_models,

@@ -227,6 +227,8 @@ class RevisionListRequestApi(APIView):
         measurements = serializers.DictField(required=False)
         measurement_set = serializers.IntegerField(required=False)
         side = serializers.CharField(required=False, default="both")
+        # Which side the shopper is looking at: built first, so its model shows soonest. Not part of the revision.
+        show_first = serializers.ChoiceField(choices=["left", "right"], required=False)
 
         def validate(self, data):
             if ("measurements" in data) == ("measurement_set" in data):
@@ -254,6 +256,7 @@ class RevisionListRequestApi(APIView):
             feet=measurement_set_feet(measurement_set=measurement_set),
             side=data["side"],
             measurement_set=measurement_set,
+            first_side=data.get("show_first"),
         )
         return Response(
             RevisionOutputSerializer(revision, context={"request": request}).data, status=status.HTTP_202_ACCEPTED

@@ -50,29 +50,35 @@ class _SideModel:
 
 
 def _side_model(product_key: str, side: str, params: Params, progress: ProgressCallback) -> _SideModel:
-    """Build one foot's parts and export the print files and the web model (what the viewer needs first)."""
+    """Build one foot's parts and export the web model: what the viewer needs first."""
     artifacts = SideArtifacts(side=side)
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    parts = registry.build_parts(product_key, params, on_progress=lambda stage, f: progress(stage, 0.85 * f))
+    parts = registry.build_parts(product_key, params, on_progress=lambda stage, f: progress(stage, 0.9 * f))
     materials = registry.part_materials(product_key, params)
     timings["build_seconds"] = time.perf_counter() - started
 
     started = time.perf_counter()
     artifacts.files[f"{product_key}.glb"] = export.to_glb_parts(parts, materials=materials)
-    artifacts.files[f"{product_key}.3mf"] = export.to_3mf_parts(parts, name=f"{product_key}-{side}", materials=materials)
-    for part, name in file_names(product_key, list(parts)).items():
-        artifacts.files[name] = export.to_stl(parts[part])
     timings["export_seconds"] = time.perf_counter() - started
-    progress("exported", 1.0)
+    progress("model exported", 1.0)
     return _SideModel(artifacts, params, parts, materials, timings)
 
 
 def _side_finish(
     product_key: str, model: _SideModel, progress: ProgressCallback, foot_mesh: trimesh.Trimesh | None = None
 ) -> SideArtifacts:
-    """Render the previews and measure what was built: printability, the fit on the foot, and the report."""
+    """Print files, previews, and the checks of what was built: printability, the fit on the foot, the report."""
     artifacts, parts, materials, timings = model.artifacts, model.parts, model.materials, model.timings
+    started = time.perf_counter()
+    artifacts.files[f"{product_key}.3mf"] = export.to_3mf_parts(
+        parts, name=f"{product_key}-{model.artifacts.side}", materials=materials
+    )
+    for part, name in file_names(product_key, list(parts)).items():
+        artifacts.files[name] = export.to_stl(parts[part])
+    timings["export_seconds"] += time.perf_counter() - started
+    progress("print files exported", 0.2)
+
     started = time.perf_counter()
     colored = [(parts[part], materials[part]["color"]) for part in parts]
     for angle, png in render.views(colored).items():
@@ -147,8 +153,9 @@ def sides_build(
     on_progress : callable(stage, fraction), optional
       Called with "<side>: <stage>" and the overall fraction in [0, 1] across all sides.
     on_models : callable(artifacts by side), optional
-      Called once every side's model and print files exist, before the previews and checks, so a viewer
-      can show the new model about half the build time earlier.
+      Called with ``{side: artifacts}`` as soon as that side's web model exists, before the other side and
+      before print files, previews and checks, so a viewer shows the side it looks at as early as possible.
+      Sides are built in the order of ``params_by_side``.
     foot_meshes : {"left"|"right": Trimesh}, optional
       Scanned feet (canonical frame, mm) for the fit check; a side without one is checked on its avatar.
     """
@@ -163,15 +170,14 @@ def sides_build(
 
         return progress
 
-    # Model stages take the first 55 % of the bar, previews and checks the rest.
-    models = {
-        side: _side_model(product_key, side, params, side_progress(index, side, (0.0, 0.55)))
-        for index, (side, params) in enumerate(params_by_side.items())
-    }
-    if on_models is not None:
-        on_models({side: model.artifacts for side, model in models.items()})
+    # Model stages take the first 40 % of the bar, print files, previews and checks the rest.
+    models = {}
+    for index, (side, params) in enumerate(params_by_side.items()):
+        models[side] = _side_model(product_key, side, params, side_progress(index, side, (0.0, 0.4)))
+        if on_models is not None:
+            on_models({side: models[side].artifacts})
     return {
-        side: _side_finish(product_key, model, side_progress(index, side, (0.55, 1.0)), (foot_meshes or {}).get(side))
+        side: _side_finish(product_key, model, side_progress(index, side, (0.4, 1.0)), (foot_meshes or {}).get(side))
         for index, (side, model) in enumerate(models.items())
     }
 

@@ -35,7 +35,7 @@ def test_owner_receives_progress_sent_through_the_channel_layer(shopper, product
     connected, received = connect_as(shopper, design.pk)
     assert connected
     assert received == [{"revision": 1, "status": "running", "stage": "lofting", "fraction": 0.25, "detail": "",
-                         "models_ready": False}]
+                         "models_ready": False, "side": ""}]
 
 
 @pytest.mark.parametrize("role", ["other_shopper", "store_user"])

@@ -762,7 +762,8 @@ async function requestRevision({ immediate = false, reason = "geometry" } = {}) 
   clearErrors();
   setSaveState("saving");
   if (geometryChanged) setProgress({ status: "queued", fraction: 0.02 });
-  const body = { parameters: { ...state.options }, side: state.side };
+  // show_first: the side on screen is built first, so its model arrives soonest
+  const body = { parameters: { ...state.options }, side: state.side, show_first: viewSide };
   if (measurementSet != null) body.measurement_set = measurementSet;
   else body.measurements = Object.fromEntries(sidesOf(state.side).map((side) => [side, feet[side]]));
   try {
@@ -798,7 +799,8 @@ function onProgress(event) {
     return;
   }
   if (event.models_ready || event.status === "done" || event.status === "failed") {
-    if (event.models_ready && event.status !== "failed") showModelEarly(event.revision);
+    // models_ready comes once per side, as each side's model is stored: show it when it is the side on screen
+    if (event.models_ready && event.status !== "failed") showModelEarly(event.revision, event.side);
     refreshRevision(event.revision, event);
   } else {
     if (quietRevisions.has(event.revision)) return;
@@ -849,11 +851,12 @@ async function onRevisionUpdate(revision, event = {}) {
 }
 
 // "models_ready": fetch the GLB at once, at the file API's address, while the revision's JSON is asked for.
-function showModelEarly(id) {
+function showModelEarly(id, readySide) {
   const revision = latestRevision;
   if (!viewer || quietRevisions.has(id) || revision?.id !== id || shown.revision === id) return;
   const sides = revision.sides?.length ? revision.sides : sidesOf(state.side);
   const side = sides.includes(viewSide) ? viewSide : sides[0];
+  if (readySide && readySide !== side) return; // the other side's model: ours comes next
   const url = absolute(`/api/revisions/${id}/files/${side}/${product.slug}.glb`);
   const early = { ...revision, files: [{ side, name: `${product.slug}.glb`, kind: "glb", url }] };
   showRevisionModel(early, { quiet: true });

@@ -49,3 +49,13 @@ def test_the_same_request_twice_supersedes_nothing(design):
     assert ask(design, 4.0).pk == first.pk
     first.refresh_from_db()
     assert first.status == DesignRevision.Status.QUEUED
+
+
+@pytest.mark.parametrize("first", ["left", "right"])
+def test_the_side_on_screen_gets_its_web_model_first(design, first):
+    revision = revision_request(design=design, options={}, feet=feet_copy(), side="both", first_side=first)
+    built = revision_build(revision_id=revision.pk, first_side=first)
+    stored = list(built.files.order_by("pk").values_list("side", "name"))
+    assert stored[0] == (first, "insole.glb")  # before the other side and before any print file
+    other = "left" if first == "right" else "right"
+    assert stored.index((other, "insole.glb")) < stored.index((first, "insole.3mf"))
