@@ -8,6 +8,7 @@ until it is done and downloads its preview PNG. Prints the median and the worst.
     .venv/bin/python bench/bench_click_to_preview.py [--runs 10] [--product insole] [--url http://127.0.0.1:8000]
 """
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -53,39 +54,45 @@ def app_started(tmp: str) -> tuple[subprocess.Popen, str]:
     raise SystemExit("the app did not start")
 
 
+@contextlib.contextmanager
+def app_running(url: str | None):
+    """The app at `url`, or one started the way `make run` does in a temporary folder (stopped afterwards)."""
+    if url is not None:
+        yield url
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        process, started_url = app_started(tmp)
+        try:
+            yield started_url
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--product", default="insole")
     parser.add_argument("--url")
     arguments = parser.parse_args()
-    process = None
-    with tempfile.TemporaryDirectory() as tmp:
-        url = arguments.url
-        if url is None:
-            process, url = app_started(tmp)
-        try:
-            token = json.loads(http("POST", f"{url}/api/auth/token/", {"username": "demo", "password": "sartoria-demo"}))["token"]
-            design = json.loads(http("POST", f"{url}/api/designs/", {"product": arguments.product}, token))
-            seconds = []
-            for run in range(arguments.runs):
-                options = {"toe_allowance_mm": 5 + run * 0.5} if arguments.product == "insole" else {"toe_allowance_mm": 10 + run * 0.5}
-                started = time.perf_counter()
-                revision = json.loads(http("POST", f"{url}/api/designs/{design['id']}/revisions/",
-                                           {"measurements": FEET, "parameters": options, "side": "right"}, token))
-                while revision["status"] not in ("done", "failed"):
-                    time.sleep(0.02)
-                    revision = json.loads(http("GET", f"{url}/api/revisions/{revision['id']}/", token=token))
-                preview = next(f["url"] for f in revision["files"] if f["kind"] == "png")
-                http("GET", preview, token=token)
-                seconds.append(time.perf_counter() - started)
-                print(f"run {run + 1}: {seconds[-1]:.3f} s ({revision['status']})", flush=True)
-            print(f"{arguments.product}, one foot, click to preview: median {statistics.median(seconds):.3f} s, "
-                  f"worst {max(seconds):.3f} s over {len(seconds)} runs")
-        finally:
-            if process is not None:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=30)
+    with app_running(arguments.url) as url:
+        token = json.loads(http("POST", f"{url}/api/auth/token/", {"username": "demo", "password": "sartoria-demo"}))["token"]
+        design = json.loads(http("POST", f"{url}/api/designs/", {"product": arguments.product}, token))
+        seconds = []
+        for run in range(arguments.runs):
+            options = {"toe_allowance_mm": 5 + run * 0.5} if arguments.product == "insole" else {"toe_allowance_mm": 10 + run * 0.5}
+            started = time.perf_counter()
+            revision = json.loads(http("POST", f"{url}/api/designs/{design['id']}/revisions/",
+                                       {"measurements": FEET, "parameters": options, "side": "right"}, token))
+            while revision["status"] not in ("done", "failed"):
+                time.sleep(0.02)
+                revision = json.loads(http("GET", f"{url}/api/revisions/{revision['id']}/", token=token))
+            preview = next(f["url"] for f in revision["files"] if f["kind"] == "png")
+            http("GET", preview, token=token)
+            seconds.append(time.perf_counter() - started)
+            print(f"run {run + 1}: {seconds[-1]:.3f} s ({revision['status']})", flush=True)
+        print(f"{arguments.product}, one foot, click to preview: median {statistics.median(seconds):.3f} s, "
+              f"worst {max(seconds):.3f} s over {len(seconds)} runs")
 
 
 if __name__ == "__main__":

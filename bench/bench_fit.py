@@ -17,7 +17,6 @@ import os
 import platform
 import statistics
 import sys
-import time
 from pathlib import Path
 
 import trimesh
@@ -29,6 +28,7 @@ from configurator.geometry import registry, render  # noqa: E402
 from configurator.geometry.avatar import foot_avatar  # noqa: E402
 from configurator.geometry.fit import fit_check  # noqa: E402
 from configurator.geometry.sizing import size_recommend  # noqa: E402
+from _timing import run_times  # noqa: E402  (bench/ is on the path when a bench runs)
 
 FEET = json.loads((BASE_DIR / "bench" / "feet.json").read_text())
 SCAN = Path("/work/shared/data/meshes/foot3d_0044_scan.ply")
@@ -36,12 +36,7 @@ SCAN = Path("/work/shared/data/meshes/foot3d_0044_scan.ply")
 
 def timed(function, runs: int) -> dict:
     """Median, min and max seconds of ``runs`` calls after one untimed call."""
-    function()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
+    times = run_times(function, runs)
     return {"median": statistics.median(times), "min": min(times), "max": max(times), "runs": runs}
 
 

@@ -48,6 +48,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from configurator.geometry import export, registry, render  # noqa: E402
+from _timing import run_times  # noqa: E402  (bench/ is on the path when a bench runs)
 
 FEET = json.loads((BASE_DIR / "bench" / "feet.json").read_text())
 SIZES = {"640x480": (640, 480), "1024x768": (1024, 768)}
@@ -55,14 +56,7 @@ SIZES = {"640x480": (640, 480), "1024x768": (1024, 768)}
 
 def median_seconds(function, runs: int, warm_up: bool = True) -> float:
     """Median wall time of ``runs`` calls (after one untimed call)."""
-    if warm_up:
-        function()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(run_times(function, runs, warm_up=warm_up))
 
 
 def build(key: str, params) -> dict[str, trimesh.Trimesh]:

@@ -26,6 +26,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from configurator.geometry.scan import measure_scan_file  # noqa: E402
+from _timing import run_times  # noqa: E402  (bench/ is on the path when a bench runs)
 
 MESHES = Path("/work/shared/data/meshes")
 REAL = ("foot3d_0044_scan.ply", "foot3d_0044_colmap.obj", "find_template_0015A.ply")
@@ -40,16 +41,6 @@ def large_scan(triangles: int = 200_000) -> tuple[bytes, str]:
     mesh.apply_transform(trimesh.transformations.random_rotation_matrix(np.random.default_rng(1).random(3)))
     mesh.apply_translation([0.4, -0.2, 1.1])
     return mesh.export(file_type="ply"), "foot3d_0044_scan_200k.ply"
-
-
-def seconds(function, runs: int) -> list[float]:
-    function()  # warm-up: imports, caches
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def stages(data: bytes, filename: str) -> dict[str, float]:
@@ -72,7 +63,7 @@ def main() -> None:
         result = measure_scan_file(data, filename)
         triangles = len(trimesh.load(trimesh.util.wrap_as_stream(data), file_type=filename.rsplit(".", 1)[1],
                                      force="mesh", process=False).faces)
-        times = seconds(lambda: measure_scan_file(data, filename), args.runs)
+        times = run_times(lambda: measure_scan_file(data, filename), args.runs)
         entry = {"triangles": triangles, "megabytes": round(len(data) / 1e6, 2),
                  "median_seconds": round(statistics.median(times), 3), "min_seconds": round(min(times), 3),
                  "max_seconds": round(max(times), 3), "measurements": result.measurements, "side": result.side}

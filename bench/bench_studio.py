@@ -19,15 +19,13 @@ import argparse
 import json
 import math
 import os
-import signal
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_click_to_preview import app_started  # noqa: E402  (same way of starting the app)
+from bench_click_to_preview import app_running  # noqa: E402  (same way of starting the app)
 
 FEET = json.loads((Path(__file__).resolve().parent / "feet.json").read_text())
 CHROMIUM = os.environ.get("SARTORIA_CHROMIUM", "/usr/bin/chromium")
@@ -119,27 +117,18 @@ def main() -> None:
     arguments = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    process = None
-    with tempfile.TemporaryDirectory() as tmp:
-        url = arguments.url
-        if url is None:
-            process, url = app_started(tmp)
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                page = logged_in_page(browser, url)
-                frames = first_frames(page, url, arguments.product, arguments.loads)
-                shown = change_to_model(page, url, arguments.product, arguments.changes, arguments.side)
-                browser.close()
-            print(f"{arguments.product}: page load to first frame: median {statistics.median(frames):.0f} ms, "
-                  f"worst {max(frames):.0f} ms over {len(frames)} loads (target < 1500 ms)")
-            print(f"{arguments.product}: geometric change to model shown: median {statistics.median(shown):.2f} s, "
-                  f"p95 {percentile(shown, 0.95):.2f} s, worst {max(shown):.2f} s over {len(shown)} changes "
-                  f"(target p95 < 2 s)")
-        finally:
-            if process is not None:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=30)
+    with app_running(arguments.url) as url:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = logged_in_page(browser, url)
+            frames = first_frames(page, url, arguments.product, arguments.loads)
+            shown = change_to_model(page, url, arguments.product, arguments.changes, arguments.side)
+            browser.close()
+        print(f"{arguments.product}: page load to first frame: median {statistics.median(frames):.0f} ms, "
+              f"worst {max(frames):.0f} ms over {len(frames)} loads (target < 1500 ms)")
+        print(f"{arguments.product}: geometric change to model shown: median {statistics.median(shown):.2f} s, "
+              f"p95 {percentile(shown, 0.95):.2f} s, worst {max(shown):.2f} s over {len(shown)} changes "
+              f"(target p95 < 2 s)")
 
 
 if __name__ == "__main__":

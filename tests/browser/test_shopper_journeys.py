@@ -44,8 +44,10 @@ def wait_for_model(page, *, revision: bool = False) -> None:
     page.wait_for_timeout(300)  # let the frame with the new model reach the canvas
 
 
-def sign_up(page, username: str) -> None:
-    page.goto("/")
+def sign_up(page, username: str, *, from_home: bool = True) -> None:
+    """Sign up through the header link, from the home page or from wherever the page is."""
+    if from_home:
+        page.goto("/")
     page.get_by_role("link", name="Sign up").first.click()
     page.fill("#id_username", username)
     page.fill("#id_email", f"{username}@example.com")
@@ -117,13 +119,7 @@ def test_a_guest_keeps_the_design_after_signing_up(page_factory, screenshot):
     wait_for_model(page, revision=True)
     design_id = json.loads(page.evaluate("() => JSON.stringify(new URLSearchParams(location.search).get('design'))"))
     assert design_id
-    username = f"guest{uuid.uuid4().hex[:6]}"
-    page.get_by_role("link", name="Sign up").first.click()
-    page.fill("#id_username", username)
-    page.fill("#id_email", f"{username}@example.com")
-    page.fill("#id_password", "a long pass phrase 42")
-    page.get_by_role("button", name="Sign up").click()
-    page.wait_for_url("**/profile/")
+    sign_up(page, f"guest{uuid.uuid4().hex[:6]}", from_home=False)
     assert page.locator(f".gallery a[href*='design={design_id}']").count() == 1
     assert "insole" in page.locator(".gallery").inner_text().lower()
     screenshot(page, "05-guest-signed-up-profile")
