@@ -68,6 +68,11 @@ def revision_latest(*, design: Design) -> DesignRevision | None:
     return revision_list_for_design(design=design).order_by("-requested_at", "-pk").first()
 
 
+def revision_latest_done(*, design: Design) -> DesignRevision | None:
+    """The newest finished revision: what a thumbnail can show while a newer one is still building."""
+    return design.revisions.filter(status=DesignRevision.Status.DONE).order_by("-requested_at", "-pk").first()
+
+
 def design_get_by_share_token(*, token: str) -> Design:
     """A shared design, read-only, for anyone holding the link; unknown, unshared or deleted ones are a 404."""
     design = (

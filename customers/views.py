@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.exceptions import ApplicationError
-from configurator.selectors import design_list_for_user, order_list_for_user, revision_latest
+from configurator.selectors import design_list_for_user, order_list_for_user, revision_latest, revision_latest_done
 from customers.forms import SignUpForm
 from customers.selectors import (
     customer_find_for_store,
@@ -89,7 +89,7 @@ def _measurement_rows(presented: dict) -> list[dict]:
 def profile(request: HttpRequest, *, scan_error: str = "") -> HttpResponse:
     customer = customer_get_or_create_for_user(user=request.user)
     designs = [
-        (design, revision_latest(design=design))
+        (design, revision_latest(design=design), revision_latest_done(design=design))
         for design in design_list_for_user(user=request.user).filter(customer=customer, deleted_at__isnull=True)[:200]
     ]
     measurement_sets = [measurement_set_presented(measurement_set=item) for item in measurement_set_list(customer=customer)[:50]]

@@ -100,10 +100,12 @@ def test_a_new_shopper_designs_a_shoe_and_finds_it_in_the_profile(page_factory, 
 
     page.fill("#design-name", "Scarpe per Milano")
     page.press("#design-name", "Enter")
-    page.wait_for_timeout(500)
+    # previews and checks finish after the model is shown; then the progress bar goes away
+    page.wait_for_selector("#stage-progress", state="hidden", timeout=BUILD_TIMEOUT_MS)
     page.goto("/profile/")
     card = page.locator(".gallery .card", has_text="Scarpe per Milano")
     card.wait_for()
+    assert card.locator("img.thumb").count() == 1  # the finished revision's preview
     screenshot(page, "04-profile")
     assert page.locator(".measurement-set").count() >= 1
     assert not page.console_errors, page.console_errors
