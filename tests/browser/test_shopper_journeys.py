@@ -152,3 +152,30 @@ def test_the_italian_studio_speaks_italian_with_italian_prices(page_factory, scr
     assert "Spazio per le dita" in text and "Intersuola" in text
     page.wait_for_function("() => /\\d+,\\d{2}\\s?€/.test(document.body.innerText)", timeout=15_000)
     screenshot(page, "08-studio-italian")
+
+
+def test_a_shopper_uploads_a_real_scan_and_sees_size_and_fit(page_factory, screenshot):
+    page = page_factory()
+    sign_up(page, f"scan{uuid.uuid4().hex[:6]}")
+    page.set_input_files("#scan-files", "/work/shared/data/meshes/find_template_0015A.ply")
+    page.get_by_role("button", name="Measure my feet").click()
+    page.wait_for_selector(".scan-status progress, .measurement-set", timeout=30_000)
+    screenshot(page, "09-scan-processing")
+    scanned = page.locator(".measurement-set", has_text="3D scan")
+    scanned.wait_for(timeout=BUILD_TIMEOUT_MS)  # the page follows the worker and reloads when it is done
+    text = scanned.inner_text()
+    assert "Your size" in text and "EU" in text and "Toe-box height" in text
+    screenshot(page, "10-profile-scan-measured")
+    # the scan's foot is the one the studio fits: build the left insole and read the verdict
+    page.goto("/configure/insole/")
+    wait_for_model(page)
+    if not page.is_visible("#generate"):
+        page.click("#feet-toggle")
+    page.locator(".side-control [role=radio][data-value=left]").click()  # only the left foot was scanned
+    page.click("#generate")
+    page.wait_for_selector("#fit-badge:not([hidden])", timeout=BUILD_TIMEOUT_MS)
+    assert page.inner_text("#fit-badge").strip()
+    revision_id = page.eval_on_selector("#studio-canvas", "c => c.dataset.revision")
+    revision = page.evaluate(f"() => fetch('/api/revisions/{revision_id}/').then(r => r.json())")
+    assert revision["report"]["sides"]["left"]["fit"]["foot_source"] == "scan"  # the scanned foot, not an avatar
+    screenshot(page, "11-studio-fit-from-scan")
