@@ -72,10 +72,16 @@ def customer_get_or_create_for_user(*, user: AbstractBaseUser) -> Customer:
 def measurement_set_record(
     *, customer: Customer, feet: Mapping, source: str = MeasurementSet.Source.TYPED
 ) -> MeasurementSet:
-    """Add a measurement set; the same values as the latest set of the same source reuse it instead of piling up."""
+    """
+    Add a measurement set; the same values as the latest set reuse it instead of piling up.
+
+    Values typed again exactly as the latest set (e.g. a scan's, sent back by the configurator) are that set:
+    it keeps its source, so a build still fits the scanned foot.
+    """
     normalised = feet_validate(feet=feet)
     latest = measurement_set_latest(customer=customer)
-    if latest is not None and latest.source == source and measurement_set_feet(measurement_set=latest) == normalised:
+    same_values = latest is not None and measurement_set_feet(measurement_set=latest) == normalised
+    if same_values and (latest.source == source or source == MeasurementSet.Source.TYPED):
         return latest
     measurement_set = MeasurementSet.objects.create(customer=customer, source=source)
     Measurement.objects.bulk_create(

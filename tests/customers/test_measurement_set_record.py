@@ -28,3 +28,10 @@ def test_invalid_values_save_nothing(shopper):
     with pytest.raises(ApplicationError):
         measurement_set_record(customer=shopper.customer, feet={"left": {**FEET["left"], "heel_width_mm": -1}})
     assert MeasurementSet.objects.count() == 0
+
+
+def test_a_scans_values_sent_back_as_typed_stay_the_scan(shopper):
+    scanned = measurement_set_record(customer=shopper.customer, feet=FEET, source=MeasurementSet.Source.SCAN)
+    assert measurement_set_record(customer=shopper.customer, feet=FEET).pk == scanned.pk
+    measured_in_store = measurement_set_record(customer=shopper.customer, feet=FEET, source=MeasurementSet.Source.STORE)
+    assert measured_in_store.pk != scanned.pk  # a new sitting in the store is its own record
