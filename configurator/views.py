@@ -93,7 +93,8 @@ def design_shared(request: HttpRequest, token: str) -> HttpResponse:
              "url": reverse("api:shared-revision-file", kwargs={"token": token, "revision_id": revision.pk, "side": item.side, "name": item.name})}
             for item in revision.files.filter(kind__in=["glb", "png"])
         ]
-    context = {"design": design, "revision": revision, "files": files,
+    materials = {side: report.get("materials", {}) for side, report in (revision.report.get("sides", {}) if revision else {}).items()}
+    context = {"design": design, "revision": revision, "files": files, "materials": materials,
                "models": [item for item in files if item["kind"] == "glb" and item["name"] != "foot.glb"],
                "previews": [item for item in files if item["name"] == "preview.png"]}
     return render(request, "configurator/shared.html", context)
