@@ -1,5 +1,6 @@
 """Shared fixtures: users for each role, an API client, media in a temp folder, and a real Celery worker."""
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -80,6 +81,15 @@ def store_user(db):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(is_superuser=True, is_staff=True)
+
+
+def process_group_stop(process: subprocess.Popen) -> None:
+    """Stop a launcher and everything it started (web server, worker, Redis): TERM, then KILL after 30 s."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def database_url_of_test_database() -> str:

@@ -7,7 +7,6 @@ where they are, so CI's log names them.
 """
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.conftest import BASE_DIR
+from tests.conftest import BASE_DIR, process_group_stop
 
 pytestmark = pytest.mark.slow
 
@@ -86,11 +85,7 @@ def live_app(tmp_path_factory):
             time.sleep(0.5)
         yield base_url
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        process_group_stop(process)
         log.close()
         if drop_database is not None:
             drop_database()

@@ -2,7 +2,6 @@
 import io
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 import trimesh
 
-from tests.conftest import BASE_DIR, FEET
+from tests.conftest import BASE_DIR, FEET, process_group_stop
 
 pytestmark = pytest.mark.slow
 
@@ -88,9 +87,5 @@ def test_embedded_default_serves_and_completes_a_design(tmp_path: Path):
         assert mesh.is_watertight
         assert (tmp_path / "var" / "db.sqlite3").exists()
     finally:
-        os.killpg(launcher.pid, signal.SIGTERM)
-        try:
-            launcher.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(launcher.pid, signal.SIGKILL)
+        process_group_stop(launcher)
         log.close()
