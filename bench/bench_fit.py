@@ -24,14 +24,14 @@ import trimesh
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from configurator.geometry import registry, render  # noqa: E402
-from configurator.geometry.avatar import foot_avatar  # noqa: E402
-from configurator.geometry.fit import fit_check  # noqa: E402
-from configurator.geometry.sizing import size_recommend  # noqa: E402
+from geometry import registry, render  # noqa: E402
+from geometry.avatar import foot_avatar  # noqa: E402
+from geometry.fit import fit_check  # noqa: E402
+from geometry.sizing import size_recommend  # noqa: E402
 from _timing import run_times  # noqa: E402  (bench/ is on the path when a bench runs)
 
 FEET = json.loads((BASE_DIR / "bench" / "feet.json").read_text())
-SCAN = Path("/work/shared/data/meshes/foot3d_0044_scan.ply")
+from tests.datafiles import SCAN_0044_LASER as SCAN  # noqa: E402
 
 
 def timed(function, runs: int) -> dict:

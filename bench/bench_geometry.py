@@ -47,7 +47,7 @@ import trimesh
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from configurator.geometry import export, registry, render  # noqa: E402
+from geometry import export, registry, render  # noqa: E402
 from _timing import run_times  # noqa: E402  (bench/ is on the path when a bench runs)
 
 FEET = json.loads((BASE_DIR / "bench" / "feet.json").read_text())
@@ -146,7 +146,7 @@ def sole_model(parts: dict[str, trimesh.Trimesh], params) -> dict:
       ``outline`` Polygon; ``holes`` and ``grooves`` lists of Polygons; ``outsole_mm``, ``groove_mm``,
       ``midsole_bottom_mm``, ``midsole_top_mm`` floats (a flat midsole at the mean footbed height).
     """
-    from configurator.geometry import shoe
+    from geometry import shoe
 
     the_last = shoe.last(params)
     end_mm = the_last.plan.grown(params.wall_thickness_mm + shoe.WELT_MM).end_mm
@@ -376,7 +376,7 @@ def main() -> None:
     os.environ["SARTORIA_RENDERER"] = "auto"
     results["machine"]["renderer"] = render.backend()
     if results["machine"]["renderer"] == "gl":
-        from configurator.geometry import render_gl
+        from geometry import render_gl
         results["machine"]["gl"] = render_gl.available()
 
     shoe_parts = shoe_params = None

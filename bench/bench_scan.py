@@ -1,6 +1,6 @@
 """
 Foot-scan timings: ``measure_scan_file`` (parse + units + clean + orient + measure) on the three real
-scans in /work/shared/data/meshes and on a ~200,000-triangle scan made in memory from
+scans in tests/data/meshes and on a ~200,000-triangle scan made in memory from
 foot3d_0044_scan.ply (a random 43 % of its triangles split in four, then the whole turned and moved, so
 the work is not helped by the stored pose). Prints the triangle count and median / min / max seconds
 over ``--runs`` runs (after one untimed run), plus a per-stage split of one run of the large scan.
@@ -25,10 +25,10 @@ import trimesh
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from configurator.geometry.scan import measure_scan_file  # noqa: E402
+from geometry.scan import measure_scan_file  # noqa: E402
 from _timing import run_times  # noqa: E402  (bench/ is on the path when a bench runs)
 
-MESHES = Path("/work/shared/data/meshes")
+from tests.datafiles import MESHES_DIR as MESHES  # noqa: E402
 REAL = ("foot3d_0044_scan.ply", "foot3d_0044_colmap.obj", "find_template_0015A.ply")
 
 

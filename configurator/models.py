@@ -6,7 +6,7 @@ from customers.models import Customer, MeasurementSet
 
 
 class ProductTemplate(models.Model):
-    """A product in the catalogue; `generator_key` names its builder in configurator.geometry.registry."""
+    """A product in the catalogue; `generator_key` names its builder in geometry.registry."""
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=120)

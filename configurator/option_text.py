@@ -6,7 +6,7 @@ the studio take the translated wording from here, keyed by option name.
 """
 from django.utils.translation import gettext_lazy as _
 
-from configurator.geometry.materials import MATERIALS
+from geometry.materials import MATERIALS
 
 LABELS = {
     "toe_allowance_mm": (_("Toe room"), _("Room in front of your longest toe.")),

@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from config.exceptions import ApplicationError
 from configurator import pricing
-from configurator.geometry import export, pipeline, registry
-from configurator.geometry.errors import ParameterError
-from configurator.geometry.foot import MEASUREMENT_RANGES_MM, TYPICAL_FOOT_MM
-from configurator.geometry.params import Params
+from geometry import export, pipeline, registry
+from geometry.errors import ParameterError
+from geometry.foot import MEASUREMENT_RANGES_MM, TYPICAL_FOOT_MM
+from geometry.params import Params
 from configurator.models import Design, DesignRevision, Order, ProductTemplate, RevisionFile
 from configurator.progress import progress_send
 from customers.models import Customer, MeasurementSet

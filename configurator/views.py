@@ -5,9 +5,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from configurator.geometry import registry
+from geometry import registry
 from configurator.api.views import DesignOutputSerializer, RevisionOutputSerializer
-from configurator.geometry.foot import MEASUREMENT_RANGES_MM, TYPICAL_FOOT_MM
+from geometry.foot import MEASUREMENT_RANGES_MM, TYPICAL_FOOT_MM
 from configurator.option_text import option_presented
 from configurator.selectors import (
     design_get_by_share_token,

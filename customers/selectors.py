@@ -8,8 +8,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from config.exceptions import ApplicationError
-from configurator.geometry import sizing
-from configurator.geometry.foot import MEASUREMENT_RANGES_MM
+from geometry import sizing
+from geometry.foot import MEASUREMENT_RANGES_MM
 from customers.models import ChannelIdentity, Customer, FootScan, FootScanFile, Measurement, MeasurementSet
 
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.exceptions import ApplicationError
-from configurator.geometry import avatar, export, scan
-from configurator.geometry.errors import ParameterError
-from configurator.geometry.foot import MEASUREMENT_RANGES_MM, FootMeasurements
+from geometry import avatar, export, scan
+from geometry.errors import ParameterError
+from geometry.foot import MEASUREMENT_RANGES_MM, FootMeasurements
 from customers.models import ChannelIdentity, Customer, FootScan, FootScanFile, Measurement, MeasurementSet
 from customers.selectors import customer_for_user_get, measurement_set_feet, measurement_set_latest, scan_foot_mesh
 

@@ -21,7 +21,7 @@ from customers.selectors import (
     scan_list_for_user,
     store_customer_checked_in,
 )
-from configurator.geometry.foot import MEASUREMENT_RANGES_MM
+from geometry.foot import MEASUREMENT_RANGES_MM
 from customers.models import Measurement, MeasurementSet
 from customers.roles import user_is_store_staff
 from customers.services import (

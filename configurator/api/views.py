@@ -6,7 +6,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from configurator.fit_text import report_translated
-from configurator.geometry import registry
+from geometry import registry
 from configurator.models import DesignRevision, Order
 from configurator.selectors import (
     design_get_by_share_token,

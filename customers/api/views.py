@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.exceptions import ApplicationError
-from configurator.geometry import scan
+from geometry import scan
 from customers.models import FootScan, MeasurementSet
 from customers.roles import user_is_store_staff
 from customers.selectors import (

@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from tests.datafiles import FIND_0015A
+
 pytestmark = pytest.mark.slow
 
 FEET = {
@@ -157,7 +159,7 @@ def test_the_italian_studio_speaks_italian_with_italian_prices(page_factory, scr
 def test_a_shopper_uploads_a_real_scan_and_sees_size_and_fit(page_factory, screenshot):
     page = page_factory()
     sign_up(page, f"scan{uuid.uuid4().hex[:6]}")
-    page.set_input_files("#scan-files", "/work/shared/data/meshes/find_template_0015A.ply")
+    page.set_input_files("#scan-files", str(FIND_0015A))
     page.get_by_role("button", name="Measure my feet").click()
     page.wait_for_selector(".scan-status progress, .measurement-set", timeout=30_000)
     screenshot(page, "09-scan-processing")

@@ -5,10 +5,10 @@ import sys
 
 import pytest
 
-from configurator.geometry.foot import MEASUREMENT_RANGES_MM
+from geometry.foot import MEASUREMENT_RANGES_MM
 from tests.conftest import BASE_DIR
 
-MESHES = "/work/shared/data/meshes"
+from tests.datafiles import MESHES_DIR as MESHES
 
 
 def measure(*args: str) -> subprocess.CompletedProcess:

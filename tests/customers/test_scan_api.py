@@ -12,7 +12,7 @@ from customers.services import scan_process
 
 pytestmark = pytest.mark.django_db
 
-MESHES = Path("/work/shared/data/meshes")
+from tests.datafiles import MESHES_DIR as MESHES
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
@@ -108,7 +108,7 @@ def test_scans_are_private_and_store_staff_scan_for_a_customer_they_look_up(api_
 
 
 def test_the_size_limit_holds_in_the_api_and_the_web_form(api_client, client, shopper):
-    from configurator.geometry.scan import SCAN_LIMITS
+    from geometry.scan import SCAN_LIMITS
 
     too_big = b"solid x\n" + b" " * SCAN_LIMITS.max_file_bytes
     api_client.force_authenticate(shopper)

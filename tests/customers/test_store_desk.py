@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from customers.models import FootScan, MeasurementSet
+from tests.datafiles import FIND_0015A
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def test_staff_measure_and_scan_the_checked_in_customer(client, store_user, shop
 
     bad = client.post("/store/", {"action": "measure", **STORE_FEET, "left.length_mm": "26"})
     assert bad.status_code == 400 and "centimetres" in bad.context["error"]
-    scan = SimpleUploadedFile("foot.ply", Path("/work/shared/data/meshes/find_template_0015A.ply").read_bytes())
+    scan = SimpleUploadedFile("foot.ply", FIND_0015A.read_bytes())
     assert client.post("/store/", {"action": "scan", "files": [scan]}).status_code == 302
     assert FootScan.objects.get().customer == shopper.customer
 

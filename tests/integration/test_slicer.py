@@ -13,9 +13,9 @@ import time
 
 import pytest
 
-from configurator.geometry import export, registry
-from configurator.geometry.printability import printability_report
-from tests.configurator.geometry._support import EXAMPLE_FOOT
+from geometry import export, registry
+from geometry.printability import printability_report
+from tests.geometry._support import EXAMPLE_FOOT
 
 pytestmark = pytest.mark.slow
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from config.exceptions import ApplicationError
-from configurator.geometry import pipeline, registry
+from geometry import pipeline, registry
 from configurator.services import params_by_side_parse, sides_parse
 from customers.services import feet_validate
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from configurator.geometry import scan
-from configurator.geometry.errors import ParameterError
+from geometry import scan
+from geometry.errors import ParameterError
 from customers.models import Measurement
 
 

@@ -3,7 +3,7 @@
 //   const viewer = createViewer(canvas, { background: "#f4efe8" });
 //   await viewer.showModel(url);                 // swaps models without a blank frame; the latest call wins
 //   viewer.setPartColor("upper", "#c8553d");     // node names in the GLB are the part names
-//   viewer.setPartMaterial("upper", "tpu_85a");  // keys of configurator/geometry/materials.py
+//   viewer.setPartMaterial("upper", "tpu_85a");  // keys of geometry/materials.py
 //   viewer.showFoot(url, true);                  // translucent foot avatar inside the shoe
 //   viewer.setMirrored(true);                    // show a right-foot model as the left one
 //

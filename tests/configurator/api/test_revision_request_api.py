@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from configurator.geometry.foot import MEASUREMENT_RANGES_MM
+from geometry.foot import MEASUREMENT_RANGES_MM
 from configurator.models import DesignRevision
 from customers.models import MeasurementSet
 from tests.configurator.helpers import feet_copy

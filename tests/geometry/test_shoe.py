@@ -2,12 +2,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from configurator.geometry import registry
-from configurator.geometry._shape import section_girth
-from configurator.geometry.errors import ParameterError
-from configurator.geometry.foot import FootMeasurements
-from configurator.geometry._manifold import box, to_manifold
-from configurator.geometry.shoe import BALL_GIRTH_EASE_MM, BELOW_FRACTION, ShoeParams, last, shoe, shoe_parts
+from geometry import registry
+from geometry._shape import section_girth
+from geometry.errors import ParameterError
+from geometry.foot import FootMeasurements
+from geometry._manifold import box, to_manifold
+from geometry.shoe import BALL_GIRTH_EASE_MM, BELOW_FRACTION, ShoeParams, last, shoe, shoe_parts
 
 from ._support import (EXAMPLE_FOOT, assert_part_printable, assert_printable, cast_along_x, feet, initials,
                        options_strategy, overlap_mm3)
@@ -177,7 +177,7 @@ def test_initials_are_validated_and_upper_cased():
 
 
 def test_a_shoe_longer_than_the_printer_builds_is_refused_naming_the_toe_allowance():
-    from configurator.geometry.errors import ParameterError
+    from geometry.errors import ParameterError
 
     # given the longest foot we accept and the most toe room
     foot = {**EXAMPLE_FOOT, "length_mm": 340.0}

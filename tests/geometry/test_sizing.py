@@ -4,9 +4,9 @@ from collections import Counter
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from configurator.geometry import sizing
-from configurator.geometry.errors import ParameterError
-from configurator.geometry.sizing import size_recommend, width_fitting
+from geometry import sizing
+from geometry.errors import ParameterError
+from geometry.sizing import size_recommend, width_fitting
 
 from ._support import ANSUR, EXAMPLE_FOOT, feet
 

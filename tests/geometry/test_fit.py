@@ -11,16 +11,16 @@ import trimesh
 from hypothesis import given, settings, strategies as st
 from PIL import Image
 
-from configurator.geometry import registry
-from configurator.geometry.avatar import foot_avatar
-from configurator.geometry.errors import ParameterError
-from configurator.geometry.fit import SHOE_THRESHOLDS_MM, fit_check
-from configurator.geometry.foot import FootMeasurements
+from geometry import registry
+from geometry.avatar import foot_avatar
+from geometry.errors import ParameterError
+from geometry.fit import SHOE_THRESHOLDS_MM, fit_check
+from geometry.foot import FootMeasurements
 
 from ._support import EXAMPLE_FOOT, feet
 
 ROOT = Path(__file__).resolve().parents[3]
-SCAN = Path("/work/shared/data/meshes/foot3d_0044_scan.ply")
+from tests.datafiles import SCAN_0044_LASER as SCAN
 SHOE_REGIONS = ["toe", "ball_medial", "ball_lateral", "heel", "instep"]
 INSOLE_REGIONS = ["toe", "ball_medial", "ball_lateral", "heel", "arch"]
 sides = st.sampled_from(["left", "right"])
@@ -258,7 +258,7 @@ def test_a_real_scan_gives_a_sane_answer():
 
 
 def test_modules_import_without_django():
-    code = ("import sys; import configurator.geometry.avatar, configurator.geometry.fit, "
-            "configurator.geometry.sizing; assert 'django' not in sys.modules")
+    code = ("import sys; import geometry.avatar, geometry.fit, "
+            "geometry.sizing; assert 'django' not in sys.modules")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

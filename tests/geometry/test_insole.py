@@ -3,11 +3,11 @@ import pytest
 import shapely
 from hypothesis import given, settings, strategies as st
 
-from configurator.geometry import registry
-from configurator.geometry.errors import ParameterError
-from configurator.geometry.foot import FootMeasurements
-from configurator.geometry.printability import overhang_area_mm2
-from configurator.geometry.insole import (HEEL_CUP_RIM_MM, MIN_SKIN_MM, POCKET_INSET_MM, InsoleParams, insole,
+from geometry import registry
+from geometry.errors import ParameterError
+from geometry.foot import FootMeasurements
+from geometry.printability import overhang_area_mm2
+from geometry.insole import (HEEL_CUP_RIM_MM, MIN_SKIN_MM, POCKET_INSET_MM, InsoleParams, insole,
                                           outline, pockets)
 
 from ._support import EXAMPLE_FOOT, assert_printable, feet, options_strategy

@@ -14,12 +14,12 @@ import pytest
 import trimesh
 from hypothesis import given, settings, strategies as st
 
-from configurator.geometry.errors import ParameterError, ScanError
-from configurator.geometry.foot import MEASUREMENT_RANGES_MM, FootMeasurements
-from configurator.geometry.scan import (ACCEPTED_FORMATS, SCAN_LIMITS, ScanLimits, ScanResult, measure_scan_file,
+from geometry.errors import ParameterError, ScanError
+from geometry.foot import MEASUREMENT_RANGES_MM, FootMeasurements
+from geometry.scan import (ACCEPTED_FORMATS, SCAN_LIMITS, ScanLimits, ScanResult, measure_scan_file,
                                         scan_load, scan_measure)
 
-MESHES = Path("/work/shared/data/meshes")
+from tests.datafiles import MESHES_DIR as MESHES
 SCANS = ("foot3d_0044_scan.ply", "foot3d_0044_colmap.obj", "find_template_0015A.ply")
 KEYS = tuple(MEASUREMENT_RANGES_MM) + ("toe_box_height_mm",)
 ROOT = Path(__file__).resolve().parents[3]
@@ -306,8 +306,8 @@ def test_scan_error_survives_pickling_and_names_the_file():
 
 
 def test_scan_modules_import_without_django():
-    code = ("import sys, configurator.geometry.scan, configurator.geometry._scan_load, "
-            "configurator.geometry._scan_frame, configurator.geometry._scan_measure; "
+    code = ("import sys, geometry.scan, geometry._scan_load, "
+            "geometry._scan_frame, geometry._scan_measure; "
             "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -1,7 +1,7 @@
 """
 Headless OpenGL preview renderer: moderngl on a standalone EGL context (Mesa llvmpipe without a GPU).
 
-Imported lazily by :mod:`configurator.geometry.render` only; importing this module imports moderngl, and
+Imported lazily by :mod:`geometry.render` only; importing this module imports moderngl, and
 creating the context needs ``libEGL``. Callers catch every exception and fall back to the Pillow renderer.
 
 One context per process, created on first use in the process that renders and kept in a module global;

@@ -14,7 +14,7 @@ import pytest
 import trimesh
 from PIL import Image
 
-from configurator.geometry import registry, render
+from geometry import registry, render
 
 from ._support import EXAMPLE_FOOT
 
@@ -32,7 +32,7 @@ def products():
 def _gl_unavailable_reason() -> str | None:
     """Why an EGL context cannot be created in this process, or None if it can."""
     try:
-        from configurator.geometry import render_gl
+        from geometry import render_gl
         render_gl.available()
     except Exception as error:  # noqa: BLE001 - no libEGL, no Mesa driver, no moderngl...
         return f"{type(error).__name__}: {error}"
@@ -208,7 +208,7 @@ def test_auto_falls_back_to_pillow_when_gl_cannot_start(products, monkeypatch, c
     # given a machine where the GL module cannot even be imported (no libEGL / no moderngl)
     monkeypatch.setenv("SARTORIA_RENDERER", "auto")
     monkeypatch.setattr(render, "_gl_error", None)
-    monkeypatch.setitem(sys.modules, "configurator.geometry.render_gl", None)
+    monkeypatch.setitem(sys.modules, "geometry.render_gl", None)
     with caplog.at_level(logging.WARNING, logger=render.__name__):
         # then auto picks Pillow and says so once
         assert render.backend() == "pillow"
@@ -225,7 +225,7 @@ def test_auto_falls_back_to_pillow_when_gl_cannot_start(products, monkeypatch, c
 
 def test_auto_falls_back_to_pillow_when_one_gl_render_fails(products, monkeypatch):
     _require_gl()
-    from configurator.geometry import render_gl
+    from geometry import render_gl
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated driver failure")
@@ -243,7 +243,7 @@ def test_auto_falls_back_to_pillow_when_one_gl_render_fails(products, monkeypatc
 def test_render_module_imports_and_draws_without_moderngl():
     # a fresh interpreter where moderngl cannot be imported: render still imports and views() uses Pillow
     code = ("import sys; sys.modules['moderngl'] = None; import trimesh; "
-            "from configurator.geometry import render; "
+            "from geometry import render; "
             "assert render.backend() == 'pillow'; "
             "images = render.views(trimesh.creation.box(), size=(32, 24)); "
             "assert set(images) == set(render.DEFAULT_ANGLES)")
@@ -290,7 +290,7 @@ def test_gl_in_threads_and_forked_children(monkeypatch):
 def test_gl_in_prefork_workers():
     # a Celery-like master that forks its workers before rendering anything: each child renders with GL
     _require_gl()
-    code = ("import multiprocessing, trimesh; from configurator.geometry import render\n"
+    code = ("import multiprocessing, trimesh; from geometry import render\n"
             "def job(n):\n"
             "    images = render.views(trimesh.creation.box(), size=(64, 48), angles=('top',))\n"
             "    return render.backend(), len(images['top'])\n"

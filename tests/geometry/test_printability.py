@@ -8,12 +8,12 @@ import pytest
 import trimesh
 from hypothesis import given, settings, strategies as st
 
-from configurator.geometry import registry
-from configurator.geometry import shoe as shoe_module
-from configurator.geometry.errors import ParameterError
-from configurator.geometry.materials import MATERIALS
-from configurator.geometry.printability import overhang_area_mm2, printability_report, wall_thickness_mm
-from configurator.geometry.printers import DEFAULT_PRINTER, PRINTER_PROFILES
+from geometry import registry
+from geometry import shoe as shoe_module
+from geometry.errors import ParameterError
+from geometry.materials import MATERIALS
+from geometry.printability import overhang_area_mm2, printability_report, wall_thickness_mm
+from geometry.printers import DEFAULT_PRINTER, PRINTER_PROFILES
 
 from ._support import EXAMPLE_FOOT, feet, options_strategy
 

@@ -5,10 +5,10 @@ import pytest
 import shapely
 from hypothesis import given, settings, strategies as st
 
-from configurator.geometry.avatar import BALL_STATION, INSTEP_STATION, LEG_TOP_FRACTION, foot_avatar
-from configurator.geometry.errors import ParameterError
-from configurator.geometry.fit import arch_height_mm
-from configurator.geometry.foot import FootMeasurements
+from geometry.avatar import BALL_STATION, INSTEP_STATION, LEG_TOP_FRACTION, foot_avatar
+from geometry.errors import ParameterError
+from geometry.fit import arch_height_mm
+from geometry.foot import FootMeasurements
 
 from ._support import EXAMPLE_FOOT, assert_part_printable, feet
 

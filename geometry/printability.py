@@ -256,7 +256,7 @@ def printability_report(parts: Mapping[str, trimesh.Trimesh], *, materials: Mapp
       Part name -> ``{"material": key of MATERIALS, "color": "#rrggbb"}``; a missing part or key takes
       :data:`DEFAULT_MATERIAL` and the material's default colour.
     printer : str
-      Key of :data:`~configurator.geometry.printers.PRINTER_PROFILES`.
+      Key of :data:`~geometry.printers.PRINTER_PROFILES`.
     infill : float
       Fraction in (0, 1] of the volume that is filled; scales grams, cost and the extrusion time
       (a simplification: real perimeters are always solid).

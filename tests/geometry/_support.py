@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 from hypothesis import strategies as st
 
-from configurator.geometry.report import mesh_report
+from geometry.report import mesh_report
 
-ANSUR_CSV = Path("/work/shared/data/anthropometry/ansur2_foot_hand_head.csv")
+from tests.datafiles import ANSUR_CSV  # noqa: E402
 ANSUR_COLUMNS = ("Gender", "footlength", "footbreadthhorizontal", "balloffootcircumference", "heelbreadth",
                  "heelanklecircumference")
 
@@ -112,6 +112,6 @@ def assert_part_printable(mesh) -> dict:
 
 def overlap_mm3(a, b) -> float:
     """Volume of the intersection of two closed meshes, computed by manifold3d."""
-    from configurator.geometry._manifold import to_manifold
+    from geometry._manifold import to_manifold
 
     return float((to_manifold(a) ^ to_manifold(b)).volume())

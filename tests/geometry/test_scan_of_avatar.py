@@ -10,9 +10,9 @@ import numpy as np
 from hypothesis import given, settings, strategies as st
 from scipy.spatial.transform import Rotation
 
-from configurator.geometry import avatar, scan
-from configurator.geometry.foot import FootMeasurements
-from tests.configurator.geometry._support import feet
+from geometry import avatar, scan
+from geometry.foot import FootMeasurements
+from tests.geometry._support import feet
 
 TOLERANCE_MM = {"length_mm": 1.0, "ball_width_mm": 2.0, "instep_girth_mm": 1.0, "heel_width_mm": 3.0,
                 "arch_height_mm": 2.5}

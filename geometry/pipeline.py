@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import trimesh
 
-from configurator.geometry import export, fit, printability, registry, render, report
-from configurator.geometry.params import Params
+from geometry import export, fit, printability, registry, render, report
+from geometry.params import Params
 
 ProgressCallback = Callable[[str, float], None]
 MAIN_PREVIEW = "three_quarter"  # stored as preview.png: the picture lists and thumbnails show

@@ -1,6 +1,6 @@
 """
 Reading an uploaded foot scan (bytes) into a triangle mesh, defensively: size limits, zip archives
-decompressed with a hard cap, clear errors. Used by :mod:`configurator.geometry.scan`.
+decompressed with a hard cap, clear errors. Used by :mod:`geometry.scan`.
 """
 from __future__ import annotations
 

@@ -51,7 +51,7 @@ __all__ = ["ACCEPTED_FORMATS", "ANSUR_RANGES_MM", "SCAN_LIMITS", "ScanError", "S
 
 MEASUREMENT_KEYS = tuple(MEASUREMENT_RANGES_MM) + ("toe_box_height_mm",)
 
-# Smallest and largest of all 6,068 ANSUR II subjects (both sexes, shared/data README): a value outside
+# Smallest and largest of all 6,068 ANSUR II subjects (both sexes, tests/data/PROVENANCE.md): a value outside
 # is possible but rare enough to make the scan suspect (a quality note, not an error).
 ANSUR_RANGES_MM = {
     "length_mm": (198.0, 323.0),

@@ -3,9 +3,9 @@ from dataclasses import asdict
 
 import pytest
 
-from configurator.geometry import registry
-from configurator.geometry.errors import ParameterError
-from configurator.geometry.params import Params
+from geometry import registry
+from geometry.errors import ParameterError
+from geometry.params import Params
 
 from ._support import EXAMPLE_FOOT
 
@@ -71,7 +71,7 @@ def test_old_color_maps_to_upper_color():
 
 
 def test_parts_and_materials_share_keys():
-    from configurator.geometry.materials import MATERIALS
+    from geometry.materials import MATERIALS
 
     for key, names in (("shoe", ["upper", "midsole", "outsole"]), ("insole", ["insole"])):
         params = registry.parse(key, options={}, foot=EXAMPLE_FOOT, side="right")

@@ -3,8 +3,8 @@ import pickle
 
 import pytest
 
-from configurator.geometry.errors import ParameterError
-from configurator.geometry.foot import MEASUREMENT_RANGES_MM, FootMeasurements
+from geometry.errors import ParameterError
+from geometry.foot import MEASUREMENT_RANGES_MM, FootMeasurements
 
 from ._support import ANSUR, EXAMPLE_FOOT, foot_from_row
 

@@ -7,7 +7,7 @@ import zipfile
 import pytest
 import trimesh
 
-from configurator.geometry import export, registry
+from geometry import export, registry
 
 from ._support import EXAMPLE_FOOT
 
@@ -131,7 +131,7 @@ def test_glb_parts_keep_names_and_colours():
 
     import trimesh as _trimesh
 
-    from configurator.geometry import export, registry
+    from geometry import export, registry
 
     from ._support import EXAMPLE_FOOT
 
