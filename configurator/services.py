@@ -9,6 +9,7 @@ from typing import Any
 
 import trimesh
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -23,8 +24,8 @@ from geometry.params import Params
 from configurator.models import Design, DesignRevision, Order, ProductTemplate, RevisionFile
 from configurator.progress import progress_send
 from customers.models import Customer, MeasurementSet
-from customers.selectors import measurement_set_feet, scan_foot_mesh
-from customers.services import FOOT_SIDES, feet_validate, parameter_error_to_application_error
+from customers.selectors import measurement_set_feet, measurement_set_get_for_user, scan_foot_mesh
+from customers.services import FOOT_SIDES, feet_validate, measurement_set_record, parameter_error_to_application_error
 
 logger = logging.getLogger(__name__)
 
@@ -218,6 +219,40 @@ def revision_request(
         revision.save(update_fields=["requested_at"])
     design.save(update_fields=["updated_at"])
     return revision
+
+
+@transaction.atomic
+def revision_request_with_measurements(
+    *,
+    design: Design,
+    user: AbstractBaseUser,
+    options: Mapping[str, Any],
+    measurements: Mapping[str, Any] | None = None,
+    measurement_set_id: int | None = None,
+    side: str = "both",
+    first_side: str | None = None,
+) -> DesignRevision:
+    """The studio's request: typed feet recorded as a set (or a recorded set used) and the revision, all or nothing.
+
+    One transaction: a request refused for a bad option leaves no new measurement set behind.
+    """
+    if (measurements is None) == (measurement_set_id is None):
+        raise ApplicationError(
+            "send either 'measurements' or 'measurement_set', not both or neither.",
+            {"field": "measurements", "allowed": "measurements or measurement_set"},
+        )
+    if measurement_set_id is not None:
+        measurement_set = measurement_set_get_for_user(measurement_set_id=measurement_set_id, user=user)
+    else:
+        measurement_set = measurement_set_record(customer=design.customer, feet=measurements)
+    return revision_request(
+        design=design,
+        options=options,
+        feet=measurement_set_feet(measurement_set=measurement_set),
+        side=side,
+        measurement_set=measurement_set,
+        first_side=first_side,
+    )
 
 
 def revision_superseded_announce(*, design_id: int, revision_id: int) -> None:

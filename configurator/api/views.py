@@ -29,10 +29,9 @@ from configurator.services import (
     order_place,
     product_model_glb,
     quote_compute,
-    revision_request,
+    revision_request_with_measurements,
 )
-from customers.selectors import measurement_set_feet, measurement_set_get_for_user
-from customers.services import customer_get_or_create_for_user, measurement_set_record
+from customers.services import customer_get_or_create_for_user
 
 
 class ProductOutputSerializer(serializers.Serializer):
@@ -246,16 +245,13 @@ class RevisionListRequestApi(APIView):
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        if "measurement_set" in data:
-            measurement_set = measurement_set_get_for_user(measurement_set_id=data["measurement_set"], user=request.user)
-        else:
-            measurement_set = measurement_set_record(customer=design.customer, feet=data["measurements"])
-        revision = revision_request(
+        revision = revision_request_with_measurements(
             design=design,
+            user=request.user,
             options=data["parameters"],
-            feet=measurement_set_feet(measurement_set=measurement_set),
+            measurements=data.get("measurements"),
+            measurement_set_id=data.get("measurement_set"),
             side=data["side"],
-            measurement_set=measurement_set,
             first_side=data.get("show_first"),
         )
         return Response(
