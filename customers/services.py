@@ -203,7 +203,8 @@ def scan_process(*, scan_id: int) -> FootScan:
     Clean, orient and measure every file of a scan, then add one measurement set (source: scan).
 
     All or nothing: the set, the sides and the cleaned feet are saved together at the end, so a failure or a
-    crash leaves no half-made set, and running it twice changes nothing.
+    crash leaves no half-made set. Running it twice, even at once (a redelivered task), adds one set: the
+    final step re-locks the scan and commits only if no other delivery finished it first.
     """
     with transaction.atomic():
         foot_scan = FootScan.objects.select_for_update().get(pk=scan_id)
@@ -231,6 +232,10 @@ def scan_process(*, scan_id: int) -> FootScan:
         scan_fail(foot_scan=foot_scan, reason=f"internal error while processing the scan: {type(error).__name__}")
         raise
     with transaction.atomic():
+        # Lock and look again: a second delivery of the task may have finished this scan while we measured.
+        foot_scan = FootScan.objects.select_for_update().get(pk=scan_id)
+        if foot_scan.status != FootScan.Status.RUNNING:
+            return foot_scan
         measurement_set = MeasurementSet.objects.create(customer=foot_scan.customer, source=MeasurementSet.Source.SCAN)
         Measurement.objects.bulk_create(
             Measurement(measurement_set=measurement_set, side=result.side, kind=kind, value_mm=value)
@@ -252,13 +257,17 @@ def scan_process(*, scan_id: int) -> FootScan:
 
 def scan_fail(*, foot_scan: FootScan, reason: str) -> FootScan:
     """A scan we cannot use: say why, and keep none of its content (the upload is deleted)."""
-    for stored in foot_scan.files.all():
-        stored.file.delete(save=False)
-        stored.foot.delete(save=False)
-        stored.save(update_fields=["file", "foot"])
-    FootScan.objects.filter(pk=foot_scan.pk).update(
-        status=FootScan.Status.FAILED, failure_reason=reason[:2000], finished_at=timezone.now(), stage="failed"
-    )
+    with transaction.atomic():
+        foot_scan = FootScan.objects.select_for_update().get(pk=foot_scan.pk)
+        if foot_scan.status == FootScan.Status.DONE:  # another delivery measured it: its result stands
+            return foot_scan
+        for stored in foot_scan.files.all():
+            stored.file.delete(save=False)
+            stored.foot.delete(save=False)
+            stored.save(update_fields=["file", "foot"])
+        FootScan.objects.filter(pk=foot_scan.pk).update(
+            status=FootScan.Status.FAILED, failure_reason=reason[:2000], finished_at=timezone.now(), stage="failed"
+        )
     foot_scan.refresh_from_db()
     return foot_scan
 
