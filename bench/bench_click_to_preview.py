@@ -41,7 +41,7 @@ def app_started(tmp: str) -> tuple[subprocess.Popen, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env["SARTORIA_DATA_DIR"] = tmp
     process = subprocess.Popen(
-        [sys.executable, "-m", "config.launcher", "serve", "--port", str(port), "--concurrency", "1"],
+        [sys.executable, "-m", "config.launcher", "serve", "--port", str(port), "--concurrency", "1", "--demo"],
         cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"

@@ -16,7 +16,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,10 +53,16 @@ def manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run([PYTHON, str(BASE_DIR / "manage.py"), *args], check=True, env=env, cwd=BASE_DIR)
 
 
+def demo_users_wanted(*, asked: bool, environ: Mapping[str, str]) -> bool:
+    """Demo users have passwords printed in the README: only on the zero-setup SQLite default, or when asked."""
+    return asked or not environ.get("DATABASE_URL")
+
+
 def serve(arguments: argparse.Namespace, env: dict[str, str]) -> int:
     manage("migrate", "--noinput", env=env)
     manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
-    manage("load_demo", env=env)
+    demo_users = demo_users_wanted(asked=arguments.demo, environ=os.environ)
+    manage("load_demo", *(() if demo_users else ("--catalogue-only",)), env=env)
     children = [
         subprocess.Popen(
             [PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
@@ -68,7 +74,8 @@ def serve(arguments: argparse.Namespace, env: dict[str, str]) -> int:
             env=env, cwd=BASE_DIR,
         ),
     ]
-    print(f"[sartoria] open http://{arguments.host}:{arguments.port}/  (demo shopper: demo / sartoria-demo)", flush=True)
+    who = "  (demo shopper: demo / sartoria-demo)" if demo_users else ""
+    print(f"[sartoria] open http://{arguments.host}:{arguments.port}/{who}", flush=True)
     stopping = False
 
     def stop(signum, frame):
@@ -103,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument("--host", default=os.environ.get("SARTORIA_HOST", "127.0.0.1"))
     serve_parser.add_argument("--port", type=int, default=int(os.environ.get("SARTORIA_PORT", "8000")))
     serve_parser.add_argument("--concurrency", type=int, default=2, help="Celery worker processes")
+    serve_parser.add_argument("--demo", action="store_true",
+                              help="load the demo users even on a configured DATABASE_URL (they are loaded anyway "
+                                   "on the embedded SQLite default)")
     exec_parser = commands.add_parser("exec", help="run a command with REDIS_URL set (embedded if needed)")
     exec_parser.add_argument("cmd", nargs=argparse.REMAINDER)
     arguments = parser.parse_args(argv)

@@ -10,16 +10,19 @@ from pathlib import Path
 
 import environ
 
+from config.secret_key import secret_key_load
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="django-insecure-dev-only")  # `check --deploy` flags this
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 DATA_DIR = Path(env("SARTORIA_DATA_DIR", default=str(BASE_DIR / "var")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)  # SQLite cannot create its file in a missing folder
+# DJANGO_SECRET_KEY when set (refused with DEBUG off if weak), else a key made once for this data folder.
+SECRET_KEY = secret_key_load(configured=env("DJANGO_SECRET_KEY", default=""), data_dir=DATA_DIR, debug=DEBUG)
 
 INSTALLED_APPS = [
     "daphne",
@@ -157,7 +160,9 @@ REST_FRAMEWORK = {
 if env.bool("DJANGO_SECURE", default=False):
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 30
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=60 * 60 * 24 * 365)  # a year: what preload asks
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -13,6 +13,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -52,8 +53,8 @@ def _postgres_database_for(base_url: str):
 
 
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory):
-    """Base URL of the running app; PostgreSQL and Redis when configured, else SQLite and the embedded Redis."""
+def live_app_server(tmp_path_factory):
+    """The running app: its base URL and the environment it runs with (its database, its Redis)."""
     data_dir = tmp_path_factory.mktemp("browser-app")
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if key not in ("DJANGO_MEDIA_ROOT",)}
@@ -68,7 +69,7 @@ def live_app(tmp_path_factory):
     log_path = data_dir / "app.log"
     log = open(log_path, "wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "config.launcher", "serve", "--port", str(port), "--concurrency", "1"],
+        [sys.executable, "-m", "config.launcher", "serve", "--port", str(port), "--concurrency", "1", "--demo"],
         cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     base_url = f"http://127.0.0.1:{port}"
@@ -83,12 +84,31 @@ def live_app(tmp_path_factory):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the app did not start:\n{log_path.read_text()[-4000:]}")
             time.sleep(0.5)
-        yield base_url
+        yield SimpleNamespace(url=base_url, env=env)
     finally:
         process_group_stop(process)
         log.close()
         if drop_database is not None:
             drop_database()
+
+
+@pytest.fixture(scope="session")
+def live_app(live_app_server):
+    """Base URL of the running app; PostgreSQL and Redis when configured, else SQLite and the embedded Redis."""
+    return live_app_server.url
+
+
+@pytest.fixture(scope="session")
+def app_shell(live_app_server):
+    """Run Python code in `manage.py shell` against the running app's database (to make users the demo lacks)."""
+
+    def run(code: str) -> str:
+        done = subprocess.run([sys.executable, "manage.py", "shell", "--no-imports", "-c", code], cwd=BASE_DIR,
+                              env=live_app_server.env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-4000:]
+        return done.stdout
+
+    return run
 
 
 @pytest.fixture(scope="session")

@@ -43,10 +43,17 @@ DEMO_USERS = [
 class Command(BaseCommand):
     help = "Load the demo catalogue and demo users (demo, production, admin). Idempotent."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--catalogue-only", action="store_true",
+                            help="only the products: no demo users with their well-known passwords")
+
     @transaction.atomic
     def handle(self, *args, **options):
         for product in DEMO_PRODUCTS:
             ProductTemplate.objects.update_or_create(slug=product["slug"], defaults=product)
+        if options["catalogue_only"]:
+            self.stdout.write(self.style.SUCCESS(f"Loaded {len(DEMO_PRODUCTS)} products (no demo users)."))
+            return
         User = get_user_model()
         for username, password, group, is_superuser in DEMO_USERS:
             user, created = User.objects.get_or_create(
