@@ -73,11 +73,12 @@ function numberControl(option, value, onChange) {
     id, type: "number", class: "number-input", inputmode: "decimal", min: option.min, max: option.max,
     step: option.step ?? "any", value, name: `parameters.${option.name}`, "data-type": "number",
   });
-  const labelId = nextId("label");
-  const label = el("label", { for: id, id: labelId, class: "control-label", text: option.label });
+  const label = el("label", { for: id, class: "control-label", text: option.label });
+  // The slider is named by aria-label, not aria-labelledby: a name taken from another element counts only while
+  // that element is on screen (axe's label-title-only), and most labels sit below the panel's scroll.
   const range = el("input", {
     type: "range", class: "slider", min: option.min, max: option.max, step: option.step ?? "any", value,
-    "aria-labelledby": labelId, "aria-valuetext": "",
+    "aria-label": option.label, "aria-valuetext": "",
   });
   const rangeText = (v) => `${formatNumber(v, digits)}${option.unit ? ` ${option.unit}` : ""}`;
   range.setAttribute("aria-valuetext", rangeText(value));

@@ -1,0 +1,160 @@
+"""
+Every kind of page people use, checked by axe-core in Chromium, in English and Italian: no serious or critical
+violation. The found violations (all impacts) are printed, so a failing run says which rule, where and why.
+
+The pages: home, the studio (a new shoe with every option, and a built insole with its fit and versions), the
+profile, the fitting desk (before and after a check-in) and the production queue.
+"""
+import json
+import time
+import urllib.request
+import uuid
+
+import pytest
+
+from customers.roles import STORE_GROUP
+from tests.browser.test_shopper_journeys import BUILD_TIMEOUT_MS, FEET, wait_for_model
+from tests.conftest import BASE_DIR
+
+pytestmark = pytest.mark.slow
+
+AXE_JS = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = ("serious", "critical")
+LOCALES = ["en-GB", "it-IT"]
+# Users of the demo catalogue (`load_demo`); store staff are made here, the demo has none.
+DEMO = ("demo", "sartoria-demo")
+PRODUCTION = ("production", "sartoria-production")
+STAFF_PASSWORD = "a long desk pass phrase 7"
+
+
+def axe_violations(page, name: str) -> list[dict]:
+    """Run axe-core on the page as it is now; print what it finds and return the serious and critical ones."""
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: `make frontend` installs axe-core from package-lock.json")
+    page.add_script_tag(path=str(AXE_JS))
+    found = page.evaluate("""async () => {
+        const result = await axe.run(document, { resultTypes: ["violations"] });
+        return { checked: result.passes.length, violations: result.violations.map((v) => ({
+            id: v.id, impact: v.impact, help: v.help, url: v.helpUrl,
+            nodes: v.nodes.map((n) => ({ target: n.target.join(" "), html: n.html.slice(0, 200), why: n.failureSummary })),
+        })) };
+    }""")
+    violations = found["violations"]
+    print(f"\naxe on {name} ({page.url}): {found['checked']} rules passed, {len(violations)} violation(s)")
+    assert found["checked"] > 0, f"axe checked nothing on {name}"
+    for violation in violations:
+        print(f"  [{violation['impact']}] {violation['id']}: {violation['help']} ({violation['url']})")
+        for node in violation["nodes"]:
+            print(f"    at {node['target']}: {node['html']}")
+            print("      " + (node["why"] or "").replace("\n", "\n      "))
+    return [violation for violation in violations if violation["impact"] in BLOCKING]
+
+
+def assert_accessible(page, name: str, locale: str) -> None:
+    assert page.evaluate("() => document.documentElement.lang") == locale[:2], f"{name} is not in {locale}"
+    blocking = axe_violations(page, f"{name} [{locale}]")
+    assert not blocking, f"{name}: serious or critical axe violations:\n" + "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} at {', '.join(n['target'] for n in v['nodes'])}" for v in blocking)
+
+
+def log_in(page, username: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.press("#id_password", "Enter")
+
+
+def api_call(base_url: str, method: str, path: str, body: dict | None = None, *, token: str | None = None) -> dict:
+    request = urllib.request.Request(
+        base_url + path, method=method, data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Accept": "application/json",
+                 **({"Authorization": f"Token {token}"} if token else {})})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"null")
+
+
+@pytest.fixture(scope="module")
+def built_design(live_app) -> int:
+    """A demo shopper's insole, built through the API: the studio then shows its fit and versions, production its row."""
+    token = api_call(live_app, "POST", "/api/auth/token/", {"username": DEMO[0], "password": DEMO[1]})["token"]
+    design = api_call(live_app, "POST", "/api/designs/", {"product": "insole", "name": "Axe insole"}, token=token)
+    revision = api_call(live_app, "POST", f"/api/designs/{design['id']}/revisions/",
+                        {"parameters": {}, "side": "both", "measurements": FEET}, token=token)
+    deadline = time.monotonic() + BUILD_TIMEOUT_MS / 1000
+    while revision["status"] not in ("done", "failed") and time.monotonic() < deadline:
+        time.sleep(1)
+        revision = api_call(live_app, "GET", f"/api/revisions/{revision['id']}/", token=token)
+    assert revision["status"] == "done", revision
+    return design["id"]
+
+
+@pytest.fixture(scope="module")
+def store_staff(app_shell) -> tuple[str, str]:
+    """A user of the store group (the desk's staff), made in the running app's database."""
+    username = f"desk{uuid.uuid4().hex[:6]}"
+    app_shell(
+        "from django.contrib.auth import get_user_model; from django.contrib.auth.models import Group; "
+        f"user = get_user_model().objects.create_user({username!r}, {username + '@example.com'!r}, {STAFF_PASSWORD!r}); "
+        f"user.groups.add(Group.objects.get(name={STORE_GROUP!r}))")
+    return username, STAFF_PASSWORD
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_home_is_accessible(page_factory, locale):
+    page = page_factory(locale=locale)
+    page.goto("/")
+    assert_accessible(page, "home", locale)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_new_shoe_in_the_studio_is_accessible(page_factory, locale):
+    page = page_factory(locale=locale)
+    log_in(page, *DEMO)
+    page.goto("/configure/shoe/")
+    wait_for_model(page)
+    page.wait_for_selector("#price-amount")  # the quote is in
+    assert_accessible(page, "studio, new shoe", locale)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_built_design_in_the_studio_is_accessible(page_factory, screenshot, built_design, locale):
+    page = page_factory(locale=locale)
+    log_in(page, *DEMO)
+    page.goto(f"/configure/insole/?design={built_design}")
+    wait_for_model(page, revision=True)
+    page.wait_for_selector("#fit-result li, #fit-result dl")
+    page.wait_for_selector("#revision-strip .revision")
+    screenshot(page, f"a11y-studio-built-{locale}")
+    assert_accessible(page, "studio, built insole", locale)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_profile_is_accessible(page_factory, built_design, locale):
+    page = page_factory(locale=locale)
+    log_in(page, *DEMO)
+    page.goto("/profile/")
+    page.locator(".gallery .card").first.wait_for()
+    assert_accessible(page, "profile", locale)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_fitting_desk_is_accessible(page_factory, store_staff, locale):
+    page = page_factory(locale=locale)
+    log_in(page, *store_staff)
+    page.goto("/store/")
+    assert_accessible(page, "fitting desk, check-in", locale)
+    page.fill("#email", "demo@example.com")
+    with page.expect_navigation():
+        page.press("#email", "Enter")
+    page.wait_for_selector("#customer-title")
+    assert_accessible(page, "fitting desk, customer checked in", locale)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_production_queue_is_accessible(page_factory, built_design, locale):
+    page = page_factory(locale=locale)
+    log_in(page, *PRODUCTION)
+    page.goto("/production/")
+    page.locator("input[name=revision_ids]").first.wait_for()
+    assert_accessible(page, "production queue", locale)
