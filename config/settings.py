@@ -145,10 +145,13 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 API_JSON_MAX_BYTES = env.int("SARTORIA_API_JSON_MAX_BYTES", default=1_000_000)
 API_JSON_MAX_DEPTH = 32
 
+# API tokens expire after this long (DELETE /api/auth/token/ revokes one at once).
+API_TOKEN_LIFETIME_SECONDS = env.int("SARTORIA_API_TOKEN_LIFETIME_SECONDS", default=30 * 24 * 3600)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "config.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["config.parsers.LenientNumberJSONParser", "rest_framework.parsers.FormParser"],

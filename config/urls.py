@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from rest_framework.authtoken.views import obtain_auth_token
 
+from config.tokens import TokenApi
 from configurator import views as pages
 from customers import views as account_pages
 from production import views as production_pages
@@ -11,7 +11,7 @@ api_patterns = [
     path("", include("configurator.api.urls")),
     path("", include("customers.api.urls")),
     path("", include("production.api.urls")),
-    path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("auth/token/", TokenApi.as_view(), name="auth-token"),
 ]
 
 urlpatterns = [
