@@ -2,6 +2,7 @@
 import datetime as dt
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -30,13 +31,23 @@ def test_quote_names_the_bad_option(api_client, products):
     assert api_client.post("/api/quote/", {"product": "boot"}, format="json").status_code == 404
 
 
-@given(today=st.dates(dt.date(2026, 1, 1), dt.date(2027, 12, 31)), lattice=st.booleans(), nylon=st.booleans())
+@given(today=st.dates(dt.date(2026, 1, 1), dt.date(2030, 12, 31)), lattice=st.booleans(), nylon=st.booleans(),
+       sides=st.sampled_from([("left", "right"), ("left",)]))
 @settings(max_examples=60, deadline=None)
-def test_delivery_is_on_working_days_and_never_before_production_ends(today, lattice, nylon):
+def test_delivery_counts_working_days_and_slower_options_never_arrive_sooner(today, lattice, nylon, sides):
+    # given any day and options that add print or partner time, and the plainest options for comparison
     options = {"midsole": "lattice" if lattice else "solid", "sole_material": "nylon_pa12" if nylon else "tpu_95a"}
-    quote = pricing.quote(base_price=Decimal("189.00"), options=options, sides=("left", "right"), today=today)
+    quote = pricing.quote(base_price=Decimal("189.00"), options=options, sides=sides, today=today)
+    plain = pricing.quote(base_price=Decimal("189.00"), options={"midsole": "solid", "sole_material": "tpu_95a"},
+                          sides=sides, today=today)
+    # then both ends of the window fall on working days, counted as numpy's business-day calendar counts them
+    one_day = dt.timedelta(days=1)
     assert quote.delivery_earliest.weekday() < 5 and quote.delivery_latest.weekday() < 5
+    assert np.busday_count(today + one_day, quote.delivery_earliest + one_day) == quote.working_days[0]
+    assert np.busday_count(today + one_day, quote.delivery_latest + one_day) == quote.working_days[1]
     assert today < quote.delivery_earliest < quote.delivery_latest
-    minimum_days = pricing.PRODUCTION_DAYS + pricing.SHIPPING_DAYS[0]
-    assert (quote.delivery_earliest - today).days >= minimum_days  # working days are at least as many calendar days
+    # an option that takes longer never arrives sooner or costs less, and each one makes the wait longer
+    assert quote.delivery_earliest >= plain.delivery_earliest and quote.price >= plain.price
+    assert (quote.working_days[0] > plain.working_days[0]) == (lattice or nylon)
+    # and the lines the shopper reads add up to the price they pay
     assert quote.price == sum(amount for _, amount in quote.lines)
