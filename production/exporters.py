@@ -12,8 +12,8 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-# A large-format FDM bed (mm). Shoes need more than the common 250 x 210 mm beds.
-BUILD_VOLUME_MM = (350.0, 350.0, 350.0)
+from geometry.printers import DEFAULT_PRINTER, PRINTER_PROFILES
+
 PRINT_KINDS = ("3mf", "stl")
 
 
@@ -36,8 +36,12 @@ class PrintEntry:
     report: dict = field(default_factory=dict)
 
 
-def entry_check(entry: PrintEntry, *, build_volume_mm: Sequence[float] = BUILD_VOLUME_MM) -> None:
-    """Refuse parts that are not watertight or do not fit the bed in any axis-aligned orientation."""
+def entry_check(entry: PrintEntry) -> None:
+    """Refuse parts that are not watertight or do not fit the bed in any axis-aligned orientation.
+
+    The bed is the printer the revision's printability report was computed for, from the one printers registry,
+    so nothing the studio let a shopper order is refused here for its size.
+    """
     for side, side_report in entry.report.get("sides", {}).items():
         if not side_report.get("watertight"):
             raise ExportRefused(f"revision {entry.revision_id} ({side}) is not watertight and would need repair.")
@@ -46,11 +50,13 @@ def entry_check(entry: PrintEntry, *, build_volume_mm: Sequence[float] = BUILD_V
             raise ExportRefused(
                 f"revision {entry.revision_id} ({side}) would not print: " + "; ".join(printability.get("problems", []))
             )
+        printer = PRINTER_PROFILES.get(printability.get("printer") or DEFAULT_PRINTER, PRINTER_PROFILES[DEFAULT_PRINTER])
+        build_volume_mm = printer.build_volume_mm
         extents = sorted(side_report.get("extents_mm", []))
         if len(extents) != 3 or any(size > limit for size, limit in zip(extents, sorted(build_volume_mm))):
             raise ExportRefused(
                 f"revision {entry.revision_id} ({side}) measures {extents} mm, larger than the build volume "
-                f"{list(build_volume_mm)} mm."
+                f"{list(build_volume_mm)} mm of the {printer.label}."
             )
     if not any(name.rsplit(".", 1)[-1] in PRINT_KINDS for _, name in entry.files):
         raise ExportRefused(f"revision {entry.revision_id} has no print files.")

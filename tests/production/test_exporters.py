@@ -1,8 +1,10 @@
 import io
+import re
 import zipfile
 
 import pytest
 
+from geometry.printers import DEFAULT_PRINTER, PRINTER_PROFILES
 from production.exporters import ExportRefused, PrintEntry, batch_zip
 
 
@@ -29,9 +31,21 @@ def test_not_watertight_is_refused():
         batch_zip([entry(watertight=False)])
 
 
-def test_larger_than_the_bed_is_refused():
+@pytest.mark.parametrize("printer", sorted(PRINTER_PROFILES))
+def test_the_bed_is_the_report_printers_own_from_the_registry(printer):
+    # what the printability report accepted for its printer is exported; a millimetre more is refused
+    longest = max(PRINTER_PROFILES[printer].build_volume_mm)
+    report = {"printability": {"ok": True, "printer": printer}}
+    assert zipfile.ZipFile(io.BytesIO(batch_zip([entry(extents_mm=[longest, 100.0, 30.0], **report)]))).namelist()
     with pytest.raises(ExportRefused, match="build volume"):
-        batch_zip([entry(extents_mm=[400.0, 100.0, 30.0])])
+        batch_zip([entry(extents_mm=[longest + 1.0, 100.0, 30.0], **report)])
+
+
+def test_a_report_without_a_printer_is_checked_against_the_default_printer():
+    longest = max(PRINTER_PROFILES[DEFAULT_PRINTER].build_volume_mm)
+    batch_zip([entry(extents_mm=[longest, 100.0, 30.0])])
+    with pytest.raises(ExportRefused, match=re.escape(PRINTER_PROFILES[DEFAULT_PRINTER].label)):
+        batch_zip([entry(extents_mm=[longest + 1.0, 100.0, 30.0])])
 
 
 def test_empty_batch_is_refused():
