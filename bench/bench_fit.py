@@ -47,10 +47,9 @@ def main() -> None:
     parser.add_argument("--png-dir", type=Path, help="write the heat maps here")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
-    os.environ.setdefault("SARTORIA_RENDERER", "auto")
     foot = FEET["right"]
     results = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                           "renderer": render.backend()}, "figures": {}}
+                           "renderer": render.backend("auto")}, "figures": {}}
     figures = results["figures"]
     measurements = registry.parse("shoe", options={}, foot=foot, side="right").foot
     figures["avatar"] = timed(lambda: foot_avatar(measurements, "right"), args.runs)

@@ -94,17 +94,17 @@ def preview_times(scene, runs: int) -> dict:
     """Seconds for one three-quarter view per renderer and size, and the four default views at 640x480."""
     result = {}
     for renderer in ("gl", "pillow"):
-        os.environ["SARTORIA_RENDERER"] = renderer
         try:
-            render.backend()
+            render.backend(renderer)
         except render.RendererUnavailable as error:
             result[renderer] = {"error": str(error)}
             continue
-        times = {name: median_seconds(lambda: render.views(scene, size=size, angles=("three_quarter",)), runs)
+        times = {name: median_seconds(lambda: render.views(scene, size=size, angles=("three_quarter",),
+                                                           renderer=renderer), runs)
                  for name, size in SIZES.items()}
-        times["4 views 640x480"] = median_seconds(lambda: render.views(scene, size=(640, 480)), runs)
+        times["4 views 640x480"] = median_seconds(lambda: render.views(scene, size=(640, 480), renderer=renderer),
+                                                  runs)
         result[renderer] = times
-    os.environ.pop("SARTORIA_RENDERER", None)
     return result
 
 
@@ -373,8 +373,7 @@ def main() -> None:
     foot = FEET["right"]
     results = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                            "renderer": None}, "products": {}}
-    os.environ["SARTORIA_RENDERER"] = "auto"
-    results["machine"]["renderer"] = render.backend()
+    results["machine"]["renderer"] = render.backend("auto")
     if results["machine"]["renderer"] == "gl":
         from geometry import render_gl
         results["machine"]["gl"] = render_gl.available()
@@ -399,6 +398,11 @@ def main() -> None:
 
     torus = trimesh.creation.torus(80, 25, major_sections=500, minor_sections=100)
     results["mesh_100k"] = {"triangles": len(torus.faces), "preview_seconds": preview_times(torus, args.runs)}
+    # png(): the Pillow three-quarter view (stored previews) of a 30k-triangle mesh, once a test's budget (~0.3 s)
+    sphere = trimesh.creation.icosphere(subdivisions=6, radius=50.0)
+    sphere = trimesh.Trimesh(sphere.vertices, sphere.faces[:30_000], process=False)
+    results["png_30k"] = {"triangles": len(sphere.faces), "seconds": median_seconds(lambda: render.png(sphere),
+                                                                                     args.runs)}
 
     if not args.quick and shoe_parts is not None and "midsole" in shoe_parts:
         workdir = Path(tempfile.mkdtemp(prefix="bench_geometry_"))
@@ -442,6 +446,9 @@ def print_table(results: dict) -> None:
     for renderer, times in mesh["preview_seconds"].items():
         for label, seconds in ({"": None} if "error" in times else times).items():
             rows.append((f"torus {mesh['triangles']:,} tri: preview {renderer} {label}", _ms(seconds), ""))
+    if "png_30k" in results:
+        rows.append((f"png() Pillow {results['png_30k']['triangles']:,} tri 640x480",
+                     _ms(results["png_30k"]["seconds"]), "the stored preview's renderer"))
     width = max(len(row[0]) for row in rows)
     print(f"{'what':<{width}}  {'ms':>9}  notes")
     print("-" * (width + 30))

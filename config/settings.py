@@ -116,6 +116,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Preview renderer passed to the geometry library (which reads no environment): auto (GL where a context can
+# be created, else Pillow), gl (fail rather than fall back) or pillow.
+SARTORIA_RENDERER = env("SARTORIA_RENDERER", default="auto")
+
 # Uploads and request bodies: JSON bodies are small; scans (a later feature) get their own limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

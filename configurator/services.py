@@ -324,7 +324,7 @@ def revision_build(*, revision_id: int, first_side: str | None = None) -> Design
         )
         artifacts = pipeline.sides_build(
             product_key, params_by_side, on_progress=report, on_models=store_models,
-            foot_meshes=scanned_feet_for(revision=revision),
+            foot_meshes=scanned_feet_for(revision=revision), renderer=settings.SARTORIA_RENDERER,
         )
     except RevisionSuperseded:
         DesignRevision.objects.filter(pk=revision.pk, status=DesignRevision.Status.RUNNING).update(

@@ -66,7 +66,8 @@ def _side_model(product_key: str, side: str, params: Params, progress: ProgressC
 
 
 def _side_finish(
-    product_key: str, model: _SideModel, progress: ProgressCallback, foot_mesh: trimesh.Trimesh | None = None
+    product_key: str, model: _SideModel, progress: ProgressCallback, foot_mesh: trimesh.Trimesh | None = None,
+    renderer: str = "auto",
 ) -> SideArtifacts:
     """Print files, previews, and the checks of what was built: printability, the fit on the foot, the report."""
     artifacts, parts, materials, timings = model.artifacts, model.parts, model.materials, model.timings
@@ -81,7 +82,7 @@ def _side_finish(
 
     started = time.perf_counter()
     colored = [(parts[part], materials[part]["color"]) for part in parts]
-    for angle, png in render.views(colored).items():
+    for angle, png in render.views(colored, renderer=renderer).items():
         artifacts.files["preview.png" if angle == MAIN_PREVIEW else f"preview-{angle}.png"] = png
     timings["preview_seconds"] = time.perf_counter() - started
     progress("previews rendered", 0.5)
@@ -123,6 +124,7 @@ def side_build(
     *,
     on_progress: ProgressCallback | None = None,
     foot_mesh: trimesh.Trimesh | None = None,
+    renderer: str = "auto",
 ) -> SideArtifacts:
     """Build one foot's parts, export them, render the previews and measure what was built."""
 
@@ -130,7 +132,7 @@ def side_build(
         if on_progress is not None:
             on_progress(stage, fraction)
 
-    return _side_finish(product_key, _side_model(product_key, side, params, progress), progress, foot_mesh)
+    return _side_finish(product_key, _side_model(product_key, side, params, progress), progress, foot_mesh, renderer)
 
 
 def sides_build(
@@ -140,6 +142,7 @@ def sides_build(
     on_progress: ProgressCallback | None = None,
     on_models: Callable[[dict[str, SideArtifacts]], None] | None = None,
     foot_meshes: Mapping[str, trimesh.Trimesh] | None = None,
+    renderer: str = "auto",
 ) -> dict[str, SideArtifacts]:
     """
     Build every requested side: first every side's model and print files, then previews and checks.
@@ -158,6 +161,8 @@ def sides_build(
       Sides are built in the order of ``params_by_side``.
     foot_meshes : {"left"|"right": Trimesh}, optional
       Scanned feet (canonical frame, mm) for the fit check; a side without one is checked on its avatar.
+    renderer : str
+      The preview renderer, see :func:`geometry.render.views` (the app passes its setting).
     """
     count = len(params_by_side)
 
@@ -177,7 +182,8 @@ def sides_build(
         if on_models is not None:
             on_models({side: models[side].artifacts})
     return {
-        side: _side_finish(product_key, model, side_progress(index, side, (0.4, 1.0)), (foot_meshes or {}).get(side))
+        side: _side_finish(product_key, model, side_progress(index, side, (0.4, 1.0)), (foot_meshes or {}).get(side),
+                            renderer)
         for index, (side, model) in enumerate(models.items())
     }
 

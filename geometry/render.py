@@ -8,9 +8,10 @@ Two renderers draw the same orthographic camera, framing and lights:
   :mod:`render_gl`, imported only when used, so this module imports without moderngl or libEGL.
 * ``"pillow"``: a CPU painter's-algorithm renderer (numpy + Pillow), flat shaded, 2x supersampled.
 
-``SARTORIA_RENDERER=pillow|gl|auto`` (read at each call; default ``auto``) picks one: ``auto`` uses GL
-when a context can be created in this process and falls back to Pillow on any GL failure (logged once);
-``gl`` raises :class:`RendererUnavailable` instead of falling back. The GL context is created once per
+The ``renderer`` argument (``"auto"``, ``"gl"`` or ``"pillow"``; the apps pass their setting, this library
+reads no environment) picks one: ``auto`` uses GL when a context can be created in this process and falls
+back to Pillow on any GL failure (logged once); ``gl`` raises :class:`RendererUnavailable` instead of
+falling back. The GL context is created once per
 process, on its first render; a process forked *after* its parent rendered with GL cannot use GL (Mesa
 cannot restart there) and falls back to Pillow. Celery prefork is fine: the master never renders.
 
@@ -26,7 +27,6 @@ from __future__ import annotations
 import importlib
 import io
 import logging
-import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -66,43 +66,43 @@ _gl_render_failed_logged = False
 
 
 class RendererUnavailable(RuntimeError):
-    """``SARTORIA_RENDERER=gl`` was asked for but no OpenGL context can be created here."""
+    """``renderer="gl"`` was asked for but no OpenGL context can be created here."""
 
 
 # ---------------------------------------------------------------------------------------------------------
 # public API
 
 
-def backend() -> str:
+def backend(renderer: str = "auto") -> str:
     """
-    The renderer :func:`views` uses in this process: ``"gl"`` or ``"pillow"``.
+    The renderer :func:`views` uses in this process for ``renderer``: ``"gl"`` or ``"pillow"``.
 
     In ``auto`` mode this creates the GL context on first call (about 0.2 s) to find out.
 
     Raises
     ------
     RendererUnavailable
-      ``SARTORIA_RENDERER=gl`` and no GL context can be created.
+      ``renderer="gl"`` and no GL context can be created.
     ValueError
-      ``SARTORIA_RENDERER`` is not one of ``auto``, ``gl``, ``pillow``.
+      ``renderer`` is not one of :data:`RENDERERS`.
     """
-    choice = _requested()
+    choice = _requested(renderer)
     if choice == "pillow":
         return "pillow"
     error = _gl_context_error()
     if error is None:
         return "gl"
     if choice == "gl":
-        raise RendererUnavailable(f"SARTORIA_RENDERER=gl but OpenGL is unavailable: {error}")
+        raise RendererUnavailable(f"renderer 'gl' was asked for but OpenGL is unavailable: {error}")
     return "pillow"
 
 
 def views(mesh: trimesh.Trimesh | Sequence[tuple[trimesh.Trimesh, str]] | None = None, *,
           parts: Sequence[tuple[trimesh.Trimesh, str]] | None = None, size: tuple[int, int] = (640, 480),
           color: str = DEFAULT_COLOR, background: str = "#ffffff",
-          angles: Sequence[str] = DEFAULT_ANGLES) -> dict[str, bytes]:
+          angles: Sequence[str] = DEFAULT_ANGLES, renderer: str = "auto") -> dict[str, bytes]:
     """
-    Render one PNG per named viewpoint with the renderer :func:`backend` picks.
+    Render one PNG per named viewpoint with the renderer :func:`backend` picks for ``renderer``.
 
     Parameters
     ----------
@@ -118,6 +118,8 @@ def views(mesh: trimesh.Trimesh | Sequence[tuple[trimesh.Trimesh, str]] | None =
       Any colour Pillow understands.
     angles : sequence of str
       Keys of :data:`ANGLES`; each is framed on its own (the object fills the image).
+    renderer : str
+      One of :data:`RENDERERS`: ``"auto"`` (GL where it works, else Pillow), ``"gl"`` or ``"pillow"``.
 
     Returns
     -------
@@ -127,9 +129,9 @@ def views(mesh: trimesh.Trimesh | Sequence[tuple[trimesh.Trimesh, str]] | None =
     Raises
     ------
     ValueError
-      Neither or both of ``mesh`` and ``parts``, or an unknown angle.
+      Neither or both of ``mesh`` and ``parts``, an unknown angle or an unknown renderer.
     RendererUnavailable
-      ``SARTORIA_RENDERER=gl`` and no GL context can be created.
+      ``renderer="gl"`` and no GL context can be created.
     """
     if (mesh is None) == (parts is None):
         raise ValueError("pass exactly one of mesh and parts")
@@ -140,13 +142,13 @@ def views(mesh: trimesh.Trimesh | Sequence[tuple[trimesh.Trimesh, str]] | None =
         raise ValueError(f"unknown angle {unknown[0]!r}; known: {', '.join(ANGLES)}")
     vertices, faces, face_rgb = _scene(mesh, parts, color)
     background_rgb = ImageColor.getrgb(background)[:3]
-    use_gl = backend() == "gl"
+    use_gl = backend(renderer) == "gl"
     images = {}
     for angle in angles:
         image = None
         if use_gl:
             image = _gl_image(vertices, faces, face_rgb, angle=angle, size=size, background=background_rgb,
-                              forced=_requested() == "gl")
+                              forced=_requested(renderer) == "gl")
         if image is None:
             image = _pillow_image(vertices, faces, face_rgb, angle=angle, size=size, background=background_rgb)
         images[angle] = _encode(image)
@@ -158,7 +160,7 @@ def png(mesh: trimesh.Trimesh, *, size: tuple[int, int] = (640, 480), color: str
     """
     Render a flat-shaded three-quarter view of ``mesh`` to PNG bytes with the Pillow renderer.
 
-    Always Pillow (whatever ``SARTORIA_RENDERER`` says), so the same mesh gives the same bytes on every
+    Always Pillow (whatever renderer the app chose), so the same mesh gives the same bytes on every
     machine; use :func:`views` for the faster, smoother GL images.
 
     Parameters
@@ -184,10 +186,10 @@ def png(mesh: trimesh.Trimesh, *, size: tuple[int, int] = (640, 480), color: str
 # shared: scene, camera, shading
 
 
-def _requested() -> str:
-    choice = os.environ.get("SARTORIA_RENDERER", "auto").strip().lower() or "auto"
+def _requested(renderer: str) -> str:
+    choice = str(renderer).strip().lower() or "auto"
     if choice not in RENDERERS:
-        raise ValueError(f"SARTORIA_RENDERER={choice!r}; use one of {', '.join(RENDERERS)}")
+        raise ValueError(f"renderer={renderer!r}; use one of {', '.join(RENDERERS)}")
     return choice
 
 

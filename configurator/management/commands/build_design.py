@@ -2,6 +2,7 @@
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from config.exceptions import ApplicationError
@@ -51,7 +52,9 @@ class Command(BaseCommand):
             if options["verbosity"] > 1:
                 self.stderr.write(f"{fraction:4.0%} {stage}")
 
-        artifacts = pipeline.sides_build(product_key, params_by_side, on_progress=progress)
+        artifacts = pipeline.sides_build(
+            product_key, params_by_side, on_progress=progress, renderer=settings.SARTORIA_RENDERER
+        )
         out = Path(options["out"])
         out.mkdir(parents=True, exist_ok=True)
         for side, side_artifacts in artifacts.items():
