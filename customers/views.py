@@ -7,13 +7,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.exceptions import ApplicationError
+from config.ratelimits import attempts_count, attempts_limited
 from configurator.selectors import design_list_for_user, order_list_for_user, revision_latest, revision_latest_done
-from customers.forms import SignUpForm
+from customers.forms import FootMeasurementsForm, SignUpForm
 from customers.selectors import (
     customer_find_for_store,
     measurement_set_list,
@@ -58,12 +60,17 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 @require_POST
 def guest_begin(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
+        attempts_count(request=request, scope="guest")
         login(request, guest_start(), backend="django.contrib.auth.backends.ModelBackend")
     return redirect(_next_url(request, "home"))
 
 
 class AccountLoginView(LoginView):
     """Django's login; a guest who logs in to an existing account brings their designs along."""
+
+    @method_decorator(attempts_limited("login"))
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         guest_user = self.request.user if self.request.user.is_authenticated else None
@@ -111,6 +118,7 @@ def profile(request: HttpRequest, *, scan_error: str = "") -> HttpResponse:
 @require_POST
 def profile_scan_upload(request: HttpRequest) -> HttpResponse:
     """The web form for scans: the same checks and limits as the API, errors shown on the profile page."""
+    attempts_count(request=request, scope="upload")
     try:
         scan_upload(
             customer=customer_get_or_create_for_user(user=request.user),
@@ -143,9 +151,11 @@ def store_desk(request: HttpRequest) -> HttpResponse:
     The fitting tablet: check a customer in by loyalty card or email, then scan or measure their feet.
 
     Staff see only the customer checked in on this tablet (kept in the session), never a list of customers.
+    A refused measurement keeps every typed value and shows each error beside its field.
     """
     error, status = "", 200
     action = request.POST.get("action", "")
+    foot_forms = store_foot_forms(request.POST if action == "measure" else None)
     if request.method == "POST":
         try:
             if action == "check_in":
@@ -155,12 +165,13 @@ def store_desk(request: HttpRequest) -> HttpResponse:
                 request.session[STORE_SESSION_KEY] = customer.pk
             elif action == "check_out":
                 request.session.pop(STORE_SESSION_KEY, None)
-            elif action in ("scan", "measure"):
+            elif action == "scan":
                 customer = store_customer_checked_in(customer_id=request.session.get(STORE_SESSION_KEY))
-                if action == "scan":
-                    scan_upload(customer=customer, uploaded_by=request.user, files=request.FILES.getlist("files"))
-                else:
-                    measurement_set_record(customer=customer, feet=store_feet_from_form(request.POST), source=MeasurementSet.Source.STORE)
+                scan_upload(customer=customer, uploaded_by=request.user, files=request.FILES.getlist("files"))
+            elif action == "measure":
+                customer = store_customer_checked_in(customer_id=request.session.get(STORE_SESSION_KEY))
+                if not store_measure(customer=customer, foot_forms=foot_forms):
+                    raise ApplicationError(_("Correct the measurements marked below; nothing was saved."))
             return redirect("store-desk")
         except ApplicationError as problem:
             error, status = problem.message, 400
@@ -168,8 +179,18 @@ def store_desk(request: HttpRequest) -> HttpResponse:
             error, status = _("No customer with that loyalty card or email."), 404
     customer_id = request.session.get(STORE_SESSION_KEY)
     customer = store_customer_checked_in(customer_id=customer_id) if customer_id else None
-    context = {"customer": customer, "error": error, "scan_limits": scan_limits_text(),
-               "measurement_fields": [(kind, Measurement.Kind(kind).label) for kind in MEASUREMENT_RANGES_MM]}
+    context = {
+        "customer": customer, "error": error, "scan_limits": scan_limits_text(),
+        "measurement_rows": [
+            (Measurement.Kind(kind).label, foot_forms["left"][kind], foot_forms["right"][kind])
+            for kind in MEASUREMENT_RANGES_MM
+        ],
+        "measurement_errors": [
+            (f"{Measurement.Side(side).label} · {form[kind].label}", message)
+            for side, form in foot_forms.items() for kind in MEASUREMENT_RANGES_MM
+            for message in form[kind].errors
+        ],
+    }
     if customer is not None:
         sets = [measurement_set_presented(measurement_set=item) for item in measurement_set_list(customer=customer)[:5]]
         for presented in sets:
@@ -178,15 +199,24 @@ def store_desk(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/store.html", context, status=status)
 
 
-def store_feet_from_form(data) -> dict:
-    """The desk's measurement table as the measurements format; empty cells are left out, bad ones named by the service."""
-    feet: dict = {}
-    for side in ("left", "right"):
-        for kind in MEASUREMENT_RANGES_MM:
-            raw = data.get(f"{side}.{kind}", "").strip().replace(",", ".")
-            if raw:
-                try:
-                    feet.setdefault(side, {})[kind] = float(raw)
-                except ValueError:
-                    feet.setdefault(side, {})[kind] = raw  # the service names the field and says what it needs
-    return feet
+def store_foot_forms(data) -> dict[str, FootMeasurementsForm]:
+    return {side: FootMeasurementsForm(data, side=side) for side in ("left", "right")}
+
+
+def store_measure(*, customer, foot_forms: dict[str, FootMeasurementsForm]) -> bool:
+    """Record the desk's measurements; False (errors on the forms) when a value or the feet as a whole are refused."""
+    if not all([form.is_valid() for form in foot_forms.values()]):  # a list: both feet are checked, all errors show
+        return False
+    feet = {side: form.foot() for side, form in foot_forms.items() if form.foot() is not None}
+    if not feet:
+        raise ApplicationError(_("Type the measurements of at least one foot."))
+    try:
+        measurement_set_record(customer=customer, feet=feet, source=MeasurementSet.Source.STORE)
+    except ApplicationError as problem:
+        # the feet as a whole (e.g. a girth that cannot go round that width): shown beside the field it names
+        _, side, kind = (problem.extra.get("field", "") + "..").split(".")[:3]
+        if side in foot_forms and kind in MEASUREMENT_RANGES_MM:
+            foot_forms[side].add_error(kind, problem.message)
+            return False
+        raise
+    return True
