@@ -1,44 +1,17 @@
 """
-The fit check's messages in the reader's language. The geometry writes English text and, for each message,
-a code and its numbers; pages and the API rebuild the sentence here from those.
+The fit check's messages in the reader's language. The geometry writes each message's code, region and numbers
+and its templates (``geometry.fit.messages``, the one source of the wording); pages and the API rebuild the
+sentence here, translated, from those.
 """
 from django.utils import formats
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext
 
-REGIONS = {
-    "toe": gettext_lazy("at the toes"),
-    "ball_medial": gettext_lazy("at the ball, inner (big-toe) side"),
-    "ball_lateral": gettext_lazy("at the ball, outer (little-toe) side"),
-    "heel": gettext_lazy("at the heel"),
-    "instep": gettext_lazy("over the instep"),
-    "arch": gettext_lazy("under the arch"),
-}
+from geometry.fit.messages import message_text
 
 
 def fit_message_text(message: dict) -> str:
     """One message, translated; an unknown code keeps the geometry's English."""
-    region, status, params = message.get("region"), message.get("status"), message.get("params") or {}
-    value = params.get("value_mm")
-    numbers = {"value": formats.localize(abs(value)) if value is not None else "",
-               "limit": formats.localize(params.get("limit_mm")) if params.get("limit_mm") is not None else ""}
-    if message.get("code") == "fits":
-        return _("Fits: every region is within the comfortable range.")
-    if region == "arch":
-        if status == "tight":
-            return _("Tight under the arch: the support is %(value)s mm higher than your arch.") % numbers
-        return _("Little arch support: %(value)s mm left under your arch (more than %(limit)s mm).") % numbers
-    if region not in REGIONS or status not in ("tight", "loose"):
-        return message.get("text", "")
-    where = {**numbers, "where": REGIONS[region]}
-    if region == "toe":
-        if status == "tight":
-            return _("Tight %(where)s: %(value)s mm in front of the longest toe (at least %(limit)s mm is comfortable).") % where
-        return _("Loose %(where)s: %(value)s mm in front of the longest toe (more than %(limit)s mm).") % where
-    if status == "tight" and value is not None and value < 0:
-        return _("Tight %(where)s: %(value)s mm into the foot.") % where
-    if status == "tight":
-        return _("Tight %(where)s: %(value)s mm of room (limit %(limit)s mm).") % where
-    return _("Loose %(where)s: %(value)s mm of room (limit %(limit)s mm).") % where
+    return message_text(message, translate=gettext, number=formats.localize)
 
 
 def report_translated(report: dict) -> dict:

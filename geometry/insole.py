@@ -4,7 +4,7 @@ Custom insole: foot outline, medial arch support, heel cup and an optional cushi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import manifold3d
@@ -12,7 +12,8 @@ import numpy as np
 import shapely
 import trimesh
 
-from . import lattice
+from . import _placement, last_from_scan, lattice
+from ._scan_frame import FOOTPRINT_HEIGHT_MM
 from ._manifold import WELD_DECIMALS, prism, to_manifold, to_trimesh
 from ._shape import PlanProfile, mirror_y, report, slab_mesh, smoothstep, stations
 from .foot import FootMeasurements
@@ -85,13 +86,43 @@ class InsoleParams(Params):
 
 
 def outline(params: InsoleParams) -> PlanProfile:
-    """Plan outline of the (right) insole."""
+    """Parametric plan outline of the (right) insole, from the six measurements."""
     foot = params.foot
     return PlanProfile.for_foot(length_mm=foot.length_mm, total_length_mm=params.total_length_mm,
                                 ball_width_mm=foot.ball_width_mm, heel_width_mm=foot.heel_width_mm)
 
 
-def insole(params: InsoleParams, *, on_progress: Callable[[str, float], None] | None = None) -> trimesh.Trimesh:
+@dataclass(frozen=True, eq=False)
+class InsoleShape:
+    """
+    What the insole is built from and the fit check compares with: its plan outline (``profile``, a
+    :class:`._shape.PlanProfile` or :class:`.last_from_scan.SampledPlan`), the parametric outline the foot is
+    placed on (``placement``) and the arch support's height above the base (``arch_mm``).
+    """
+
+    profile: object
+    placement: PlanProfile
+    arch_mm: float
+
+
+def shape(params: InsoleParams, foot_mesh: trimesh.Trimesh | None = None) -> InsoleShape:
+    """
+    The insole's outline and arch support: from the six measurements or, given the scanned foot they came from
+    (canonical frame, mm), following that foot: its footprint plus a margin (ahead of the toes the chosen toe
+    room), and the support a share (``arch_support``) of the arch measured on the scan the way the fit check
+    measures it.
+    """
+    base = outline(params)
+    if foot_mesh is None:
+        return InsoleShape(base, base, params.arch_mm)
+    plan, flat = last_from_scan.insole_outline(base, foot_mesh, params.side, params.foot.length_mm)
+    length = float(flat[flat[:, 2] < FOOTPRINT_HEIGHT_MM, 0].max())
+    arch = ARCH_SUPPORT_FRACTION[params.arch_support] * _placement.arch_height_mm(flat, length)
+    return InsoleShape(plan, base, arch)
+
+
+def insole(params: InsoleParams, *, on_progress: Callable[[str, float], None] | None = None,
+           foot_mesh: trimesh.Trimesh | None = None) -> trimesh.Trimesh:
     """
     Build an insole: heel at x=0, toe towards +x, bottom flat on z=0, units mm.
 
@@ -99,7 +130,8 @@ def insole(params: InsoleParams, *, on_progress: Callable[[str, float], None] | 
     arch and a rim rising towards the edge around the heel. The ``cushioning`` pattern is cut into
     the underside as pockets open at the bottom under self-supporting (pyramid / gable) roofs that
     leave at least ``MIN_SKIN_MM`` of top skin (see :func:`pockets`); the top surface and the outline
-    are the same for every pattern.
+    are the same for every pattern. With ``foot_mesh`` (the scanned foot the measurements came from) the
+    outline and the arch support follow that foot (see :func:`shape`).
 
     Returns
     -------
@@ -108,12 +140,23 @@ def insole(params: InsoleParams, *, on_progress: Callable[[str, float], None] | 
       ``foot.ball_width_mm``. Medial side is +y for the right foot, -y for the left.
     """
     report(on_progress, "outline", 0.05)
-    profile = outline(params)
+    return _insole_shaped(params, shape(params, foot_mesh), on_progress)
+
+
+def insole_plate(params: InsoleParams, shaped: InsoleShape) -> trimesh.Trimesh:
+    """The insole of ``shaped`` without its cushioning pockets (what the fit heat map draws under the foot)."""
+    return _insole_shaped(replace(params, cushioning="none"), shaped, None)
+
+
+def _insole_shaped(params: InsoleParams, shaped: InsoleShape,
+                   on_progress: Callable[[str, float], None] | None) -> trimesh.Trimesh:
+    """:func:`insole` once its outline and arch support are known."""
+    profile = shaped.profile
     length_mm = params.foot.length_mm
     x = stations(0.0, params.total_length_mm, 120)
     y_lat, y_med = profile(x)
     boundary = shapely.LinearRing(profile.polygon(200))
-    arch_mm, cup_mm, base_mm = params.arch_mm, params.heel_cup_mm, params.thickness_mm
+    arch_mm, cup_mm, base_mm = shaped.arch_mm, params.heel_cup_mm, params.thickness_mm
 
     def top(X: np.ndarray, Y: np.ndarray, V: np.ndarray) -> np.ndarray:
         # medial arch: raised cosine along x (navicular region), rising towards the medial edge (v -> 1)
@@ -313,10 +356,10 @@ def _without_slivers(mesh: trimesh.Trimesh) -> trimesh.Trimesh:
     return mesh
 
 
-def insole_parts(params: InsoleParams, *,
-                 on_progress: Callable[[str, float], None] | None = None) -> dict[str, trimesh.Trimesh]:
+def insole_parts(params: InsoleParams, *, on_progress: Callable[[str, float], None] | None = None,
+                 foot_mesh: trimesh.Trimesh | None = None) -> dict[str, trimesh.Trimesh]:
     """The insole is one part: ``{"insole": mesh}`` (see :func:`insole`)."""
-    return {"insole": insole(params, on_progress=on_progress)}
+    return {"insole": insole(params, on_progress=on_progress, foot_mesh=foot_mesh)}
 
 
 def part_materials(params: InsoleParams) -> dict[str, dict]:

@@ -114,8 +114,8 @@ def _as_params(key: str, params: Params | Mapping) -> Params:
     raise ParameterError("params", "parameters must be parsed Params or a mapping", value=repr(params))
 
 
-def build_parts(key: str, params: Params | Mapping, *,
-                on_progress: Callable[[str, float], None] | None = None) -> dict[str, trimesh.Trimesh]:
+def build_parts(key: str, params: Params | Mapping, *, on_progress: Callable[[str, float], None] | None = None,
+                foot_mesh: trimesh.Trimesh | None = None) -> dict[str, trimesh.Trimesh]:
     """
     Build the product's printable parts (mm, heel at x=0, sole on z=0).
 
@@ -127,6 +127,9 @@ def build_parts(key: str, params: Params | Mapping, *,
       Normally the result of :func:`parse`; its ``asdict`` form (as stored) is accepted too.
     on_progress : callable(stage, fraction), optional
       Called a few times with increasing fraction in [0, 1], last with 1.0.
+    foot_mesh : trimesh.Trimesh, optional
+      The scanned foot ``params.foot`` was measured from (canonical frame, mm, that side): the product then
+      follows that foot (the shoe's last, the insole's outline and arch) instead of the six measurements.
 
     Returns
     -------
@@ -134,17 +137,17 @@ def build_parts(key: str, params: Params | Mapping, *,
       Ordered; shoe: ``upper``, ``midsole``, ``outsole``; insole: ``insole``. Every part is
       watertight and one body; parts touch but do not overlap, and together form the product.
     """
-    return _product(key).parts_builder(_as_params(key, params), on_progress=on_progress)
+    return _product(key).parts_builder(_as_params(key, params), on_progress=on_progress, foot_mesh=foot_mesh)
 
 
-def build(key: str, params: Params | Mapping, *,
-          on_progress: Callable[[str, float], None] | None = None) -> trimesh.Trimesh:
+def build(key: str, params: Params | Mapping, *, on_progress: Callable[[str, float], None] | None = None,
+          foot_mesh: trimesh.Trimesh | None = None) -> trimesh.Trimesh:
     """
     Build the product as one mesh (mm, heel at x=0, sole on z=0): the parts of :func:`build_parts`
     concatenated, for previews. Each part is closed, so the mesh is watertight, but it has as
     many bodies as parts; print files should use :func:`build_parts`.
     """
-    parts = build_parts(key, params, on_progress=on_progress)
+    parts = build_parts(key, params, on_progress=on_progress, foot_mesh=foot_mesh)
     return trimesh.util.concatenate(list(parts.values())) if len(parts) > 1 else next(iter(parts.values()))
 
 

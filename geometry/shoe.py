@@ -19,7 +19,7 @@ Parts are cut from common solids so that they touch without overlapping; a
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import manifold3d
@@ -46,9 +46,22 @@ SOLE_STATIONS = 90      # grid stations along the sole
 SOLE_ACROSS = 16        # grid points across the sole
 
 BALL_GIRTH_EASE_MM = 4.0
-"""Girth ease at the ball: the last's ball girth is the measured ball girth plus this (a casual fit)."""
-INSTEP_GIRTH_EASE_MM = 4.0
-"""Girth ease at the instep: the last's instep girth is the measured instep girth plus this."""
+"""Default girth ease (the ``girth_ease_mm`` option): the last's ball and instep girths are the measured ones
+plus this (a casual fit)."""
+INSTEP_GIRTH_EASE_MM = BALL_GIRTH_EASE_MM
+"""Girth ease at the instep with default options (kept for older callers: the same option sets both)."""
+INSTEP_ROOM_MM = 0.0
+"""Default extra height over the instep (the ``instep_room_mm`` option)."""
+EXPONENT_BELOW = 5.0
+"""Superellipse exponent of the last's sections below their widest line (a flat, square-edged bottom)."""
+EXPONENT_ABOVE = 2.6
+"""Superellipse exponent above the widest line (a rounded top)."""
+THROAT_FRACTION = 0.62
+"""The collar opening ends at the throat, this fraction of the foot length from the heel ..."""
+THROAT_HEIGHT_FRACTION = 0.72
+"""... this fraction of the last's height up ..."""
+THROAT_RADIUS_MM = 12.0
+"""... rounded with this radius."""
 TOE_SPRING_MM = 4.0
 """Toe spring: how far the toe tip is lifted off the ground (a rocker that eases the roll-off)."""
 TOE_SPRING_START = 0.72
@@ -83,6 +96,11 @@ SHOE_OPTIONS = (
                help="Room in front of the longest toe; the inside is foot length + this long."),
     # At least 1.8 mm: the footbed keeps FOOTBED_SHARE of the wall, and 0.9 mm is the thinnest layer a
     # 0.4 mm nozzle prints reliably (two lines, 0.8 mm) with margin; 1.5 mm measured 0.74 mm there.
+    OptionSpec("girth_ease_mm", "Girth ease", "number", BALL_GIRTH_EASE_MM, unit="mm", min=0.0, max=16.0, step=0.5,
+               help="Room around the foot: the shoe's ball and instep girths are your foot's plus this "
+                    f"({BALL_GIRTH_EASE_MM:g} mm is a casual fit; more for thick socks or a foot that swells)."),
+    OptionSpec("instep_room_mm", "Instep room", "number", INSTEP_ROOM_MM, unit="mm", min=0.0, max=10.0, step=0.5,
+               help="Extra height over the instep, for a high instep or a padded tongue."),
     OptionSpec("wall_thickness_mm", "Wall thickness", "number", 2.0, unit="mm", min=1.8, max=4.0, step=0.1,
                help="Thickness of the upper."),
     OptionSpec("sole_thickness_mm", "Sole thickness", "number", 8.0, unit="mm", min=4.0, max=20.0, step=0.5,
@@ -124,6 +142,8 @@ class ShoeParams(Params):
     foot: FootMeasurements
     side: str
     toe_allowance_mm: float = 12.0
+    girth_ease_mm: float = BALL_GIRTH_EASE_MM
+    instep_room_mm: float = INSTEP_ROOM_MM
     wall_thickness_mm: float = 2.0
     sole_thickness_mm: float = 8.0
     heel_height_mm: float = 10.0
@@ -166,12 +186,18 @@ class ShoeParams(Params):
         return self.upper_color
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Last:
     """
-    The inside shape of the shoe, as smooth functions of x (right foot).
+    The inside shape of the shoe (right foot), as smooth functions of x: the one geometry the shoe is
+    built from and the fit check measures against.
 
-    ``plan`` gives the outline; ``height_knots`` the section heights above the footbed.
+    ``plan`` gives the parametric outline; ``height_k_mm`` the section heights above the footbed at ``xk_mm``.
+    Each section is two superellipses sharing the widest line (:data:`EXPONENT_BELOW`, :data:`EXPONENT_ABOVE`).
+    A last shaped by a scan (see :mod:`.last_from_scan`) adds ``shaping``: a smooth radial offset of every
+    section, as a function of x and of the angle around the section's centre.
+
+    Positions called *sprung* include the toe spring (the last as built into the shoe, see :meth:`cavity`).
     """
 
     plan: PlanProfile
@@ -181,11 +207,18 @@ class Last:
     sole_thickness_mm: float
     heel_height_mm: float
     collar_height_mm: float = 60.0
+    spring_end_mm: float = 0.0
+    shaping: object | None = None  # last_from_scan.Shaping: offset_mm(x, angle)
 
     def footbed_mm(self, x_mm: np.ndarray) -> np.ndarray:
         """Height of the footbed (last bottom): heel raised, ramping down to the forefoot."""
         ramp = smoothstep((np.asarray(x_mm, float) - 0.22 * self.length_mm) / (0.40 * self.length_mm))
         return self.sole_thickness_mm + self.heel_height_mm * (1.0 - ramp)
+
+    def spring_mm(self, x_mm: np.ndarray) -> np.ndarray:
+        """Lift of the last and the sole by the toe spring at ``x_mm`` (see :func:`toe_spring_mm`)."""
+        end = self.spring_end_mm or self.plan.end_mm
+        return toe_spring_mm(x_mm, foot_length_mm=self.length_mm, end_mm=end)
 
     def height_mm(self, x_mm: np.ndarray, grow_mm: float = 0.0) -> np.ndarray:
         """Section height (bottom to top), rounded down to the toe tip; ``grow_mm`` adds a wall."""
@@ -198,54 +231,194 @@ class Last:
         """The upper's bottom wall: at most half the sole, so the sole always covers it."""
         return min(grow_mm, 0.5 * self.sole_thickness_mm)
 
+    def sections(self, x_mm: np.ndarray, grow_mm: float = 0.0, *, sprung: bool = True) -> tuple:
+        """
+        The parametric sections at ``x_mm`` (before any shaping).
+
+        Returns
+        -------
+        centre_mm, half_mm, z_mid_mm, below_mm, above_mm : (n,) float
+          Centre (y) and half width of the widest line, its height, and the section's reach below and above it.
+        """
+        x_mm = np.asarray(x_mm, float)
+        centre, half = self.plan.grown(grow_mm).centre_half(x_mm)
+        height = self.height_mm(x_mm, grow_mm)
+        below = BELOW_FRACTION * height
+        z_mid = self.footbed_mm(x_mm) - self.bottom_grow_mm(grow_mm) + below
+        if sprung:
+            z_mid = z_mid + self.spring_mm(x_mm)
+        return centre, half, z_mid, below, height - below
+
+    def radius_mm(self, x_mm: np.ndarray, angle: np.ndarray, grow_mm: float = 0.0) -> np.ndarray:
+        """
+        Distance from the section's centre (on its widest line) to its edge, along ``angle`` (radians from +y
+        towards +z), shaping included.
+        """
+        _, half, _, below, above = self.sections(x_mm, grow_mm, sprung=False)
+        return self._radius(x_mm, angle, half, below, above)
+
+    def _radius(self, x_mm, angle, half, below, above) -> np.ndarray:
+        """:meth:`radius_mm` with the sections at ``x_mm`` already known."""
+        cos, sin = np.abs(np.cos(angle)), np.sin(angle)
+        upper = sin >= 0
+        p = np.where(upper, EXPONENT_ABOVE, EXPONENT_BELOW)
+        size = np.where(upper, above, below)
+        with np.errstate(divide="ignore"):
+            radius = ((cos / half) ** p + (np.abs(sin) / size) ** p) ** (-1.0 / p)
+        if self.shaping is not None:
+            radius = radius + self.shaping.offset_mm(x_mm, angle, radius)
+        return radius
+
     def tube(self, grow_mm: float = 0.0) -> trimesh.Trimesh:
-        """The last (``grow_mm=0``) or its outward offset by ``grow_mm`` as a closed tube."""
+        """The last (``grow_mm=0``) or its outward offset by ``grow_mm`` as a closed tube, without toe spring."""
         plan = self.plan.grown(grow_mm)
         x = stations(plan.start_mm, plan.end_mm, STATIONS)
-        centre, half = plan.centre_half(x)
-        height = self.height_mm(x, grow_mm)
-        bottom = self.footbed_mm(x) - self.bottom_grow_mm(grow_mm)
-        below = BELOW_FRACTION * height
-        return tube_mesh(x, centre, half, bottom + below, below, height - below, AROUND)
+        centre, half, z_mid, below, above = self.sections(x, grow_mm, sprung=False)
+        mesh = tube_mesh(x, centre, half, z_mid, below, above, AROUND, EXPONENT_BELOW, EXPONENT_ABOVE)
+        if self.shaping is None:
+            return mesh
+        # move every ring point radially by the shaping at its x and angle; the flat bottom stays where it is
+        vertices = np.array(mesh.vertices)
+        rings = vertices[:len(x) * AROUND].reshape(len(x), AROUND, 3)
+        dy, dz = rings[..., 1] - centre[:, None], rings[..., 2] - z_mid[:, None]
+        radius = np.hypot(dy, dz)
+        angle = np.arctan2(dz, dy)
+        offset = self.shaping.offset_mm(np.broadcast_to(x[:, None], radius.shape), angle, radius)
+        scale = (radius + offset) / np.maximum(radius, 1e-9)
+        rings[..., 1] = centre[:, None] + dy * scale
+        rings[..., 2] = np.maximum(z_mid[:, None] + dz * scale, (z_mid - below)[:, None])
+        vertices[:len(x) * AROUND] = rings.reshape(-1, 3)
+        return trimesh.Trimesh(vertices=vertices, faces=mesh.faces, process=False)
+
+    def cavity(self) -> trimesh.Trimesh:
+        """The last as built into the shoe: :meth:`tube` with the toe spring."""
+        mesh = self.tube()
+        vertices = np.array(mesh.vertices)
+        vertices[:, 2] += self.spring_mm(vertices[:, 0])
+        return trimesh.Trimesh(vertices=vertices, faces=mesh.faces, process=False)
+
+    def outline(self, grow_mm: float = 0.0):
+        """
+        Plan outline of the last (or of its offset by ``grow_mm``): the parametric plan, or for a shaped last
+        the plan extent of its shaped sections. Either has ``start_mm``, ``end_mm``, ``(y_lat, y_med) = plan(x)``,
+        ``centre_half``, ``polygon`` and ``grown``.
+        """
+        if self.shaping is None:
+            return self.plan.grown(grow_mm)
+        from .last_from_scan import SampledPlan  # the shaped last's own module builds this plan type
+
+        mesh = self.tube()
+        rings = np.asarray(mesh.vertices)[:STATIONS * AROUND].reshape(STATIONS, AROUND, 3)
+        return SampledPlan(rings[:, 0, 0], rings[..., 1].min(axis=1), rings[..., 1].max(axis=1)).grown(grow_mm)
+
+    def inside(self, x_mm: np.ndarray, y_mm: np.ndarray, z_mm: np.ndarray) -> np.ndarray:
+        """Whether sprung points (arrays broadcast together) are inside the last, evaluated on its sections."""
+        x_mm = np.asarray(x_mm, float)
+        centre, half, z_mid, below, above = self.sections(x_mm)  # once per x, before broadcasting
+        dy, dz = np.asarray(y_mm, float) - centre, np.asarray(z_mm, float) - z_mid
+        x_mm, half, below, above = np.broadcast_arrays(x_mm, half, below, above, dy)[:4]
+        within = (x_mm >= self.plan.start_mm) & (x_mm <= self.plan.end_mm) & (dz >= -below)
+        return within & (np.hypot(dy, dz) <= self._radius(x_mm, np.arctan2(dz, dy), half, below, above))
+
+    def room_across(self, points: np.ndarray) -> np.ndarray:
+        """
+        Room across (along y) from each sprung point to the last's medial and lateral walls at its own x and
+        height, found on the sections by bisection.
+
+        Returns
+        -------
+        room_mm : (n, 2) float
+          Towards the medial (+y) and the lateral wall; negative where the point is beyond that wall; -inf
+          where the section's centre line at that height is outside the last (the point is above or below it).
+        """
+        x, y, z = np.asarray(points, float).reshape(-1, 3).T
+        centre, half, z_mid, below, above = self.sections(x)
+        dz = z - z_mid
+        open_line = self.inside(x, centre, z)
+        rooms = []
+        for sign in (1.0, -1.0):
+            low, high = np.zeros_like(x), np.full_like(x, 200.0)  # distance from the centre line along +-y
+            for _ in range(24):  # 200 mm / 2^24: far below a micrometre
+                middle = 0.5 * (low + high)
+                inside = np.hypot(middle, dz) <= self._radius(x, np.arctan2(dz, sign * middle), half, below, above)
+                low, high = np.where(inside, middle, low), np.where(inside, high, middle)
+            wall = centre + sign * low
+            rooms.append(sign * (wall - y))
+        room = np.column_stack(rooms)
+        return np.where(open_line[:, None], room, -np.inf)
+
+    def collar_z(self, x_mm: np.ndarray) -> np.ndarray:
+        """
+        Height of the collar opening's edge at ``x_mm``: a line sloping from ``collar_height_mm`` above the heel
+        footbed down to the throat, rounded by :data:`THROAT_RADIUS_MM`; +inf in front of the throat (where the
+        upper closes over the foot). :func:`_collar_cutter` cuts along this line.
+        """
+        x_throat, radius, z_back, z_throat = self._throat()
+        slope = (z_throat - z_back) / (x_throat - radius)
+        x = np.asarray(x_mm, float)
+        arc_dx = np.clip(x - (x_throat - radius), 0.0, radius)
+        arc = z_throat + radius - np.sqrt(np.maximum(radius ** 2 - arc_dx ** 2, 0.0))
+        return np.where(x < x_throat - radius, z_back + slope * x, np.where(x <= x_throat, arc, np.inf))
+
+    def _throat(self) -> tuple[float, float, float, float]:
+        """Throat x, rounding radius, collar height at the back and at the throat."""
+        x_throat = THROAT_FRACTION * self.length_mm
+        z_back = float(self.footbed_mm(0.0)) + self.collar_height_mm
+        z_throat = float(self.footbed_mm(x_throat)
+                         + THROAT_HEIGHT_FRACTION * self.height_mm(np.array([x_throat]))[0])
+        return x_throat, THROAT_RADIUS_MM, z_back, z_throat
 
 
 def _height_for_girth(half_width_mm: float, girth_mm: float) -> float:
-    """Section height whose perimeter equals ``girth_mm`` at the given half width (bisection, vectorised)."""
+    """Section height whose perimeter equals ``girth_mm`` at the given half width (interpolated, monotone)."""
     candidates = np.linspace(5.0, 200.0, 391)
     girths = section_girth(np.full_like(candidates, half_width_mm), BELOW_FRACTION * candidates,
-                           (1 - BELOW_FRACTION) * candidates)
+                           (1 - BELOW_FRACTION) * candidates, EXPONENT_BELOW, EXPONENT_ABOVE)
     return float(np.interp(girth_mm, girths, candidates))  # girth grows monotonically with height
 
 
-def last(params: ShoeParams) -> Last:
-    """The last (inside of the shoe) for these parameters, right foot."""
+def last(params: ShoeParams, foot_mesh: trimesh.Trimesh | None = None) -> Last:
+    """
+    The last (inside of the shoe) for these parameters, right foot.
+
+    Parameters
+    ----------
+    params : ShoeParams
+    foot_mesh : trimesh.Trimesh, optional
+      The scanned foot the measurements came from (canonical frame, mm, on ``params.side``'s side): the last then
+      follows it below the ankle (:func:`.last_from_scan.shaped_last`). Without it, the parametric last of the six
+      measurements.
+    """
     foot = params.foot
     L = foot.length_mm
     plan = PlanProfile.for_foot(length_mm=L, total_length_mm=params.inner_length_mm,
                                 ball_width_mm=foot.ball_width_mm, heel_width_mm=foot.heel_width_mm,
                                 toe_shape=params.toe_shape)
     _, half = plan.centre_half(np.array([0.55 * L, 0.72 * L]))
-    ball_h = max(_height_for_girth(half[1], foot.ball_girth_mm + BALL_GIRTH_EASE_MM), MIN_BALL_HEIGHT_MM)
-    instep_h = max(_height_for_girth(half[0], foot.instep_girth_mm + INSTEP_GIRTH_EASE_MM), ball_h)
+    ease = params.girth_ease_mm
+    ball_h = max(_height_for_girth(half[1], foot.ball_girth_mm + ease), MIN_BALL_HEIGHT_MM)
+    instep_h = max(_height_for_girth(half[0], foot.instep_girth_mm + ease), ball_h) + params.instep_room_mm
     collar_h = params.collar_height_mm
     rear_h = max(collar_h + 30.0, instep_h + 10.0)
     toe_h = float(np.clip(0.62 * ball_h, 16.0, 30.0))
     xk = (0.0, 0.30 * L, 0.55 * L, 0.72 * L, 0.88 * L, params.inner_length_mm)
     hk = (rear_h, rear_h, instep_h, ball_h, toe_h, 0.75 * toe_h)
-    return Last(plan, xk, hk, L, params.sole_thickness_mm, params.heel_height_mm, params.collar_height_mm)
+    spring_end = plan.grown(params.wall_thickness_mm + WELT_MM).end_mm
+    the_last = Last(plan, xk, hk, L, params.sole_thickness_mm, params.heel_height_mm, params.collar_height_mm,
+                    spring_end)
+    if foot_mesh is None:
+        return the_last
+    from .last_from_scan import shaped_last  # the scan-shaped last builds on this module's parametric last
+
+    return shaped_last(the_last, foot_mesh, params)
 
 
 def _collar_cutter(the_last: Last, collar_height_mm: float) -> manifold3d.Manifold:
     """
-    Solid removed from the top rear to open the collar: everything above a line sloping from
-    the heel collar height (``collar_height_mm`` above the heel footbed) down to the throat,
-    with a rounded front end.
+    Solid removed from the top rear to open the collar: everything above :meth:`Last.collar_z` (a line sloping
+    from the heel collar height down to the throat, with a rounded front end).
     """
-    L = the_last.length_mm
-    x_throat = 0.62 * L
-    z_back = float(the_last.footbed_mm(0.0)) + collar_height_mm
-    z_throat = float(the_last.footbed_mm(x_throat) + 0.72 * the_last.height_mm(np.array([x_throat]))[0])
-    radius = 12.0
+    x_throat, radius, z_back, z_throat = the_last._throat()
     x_start = -60.0
     slope = (z_throat - z_back) / (x_throat - radius)
     angles = np.linspace(-np.pi / 2, 0.0, 12)
@@ -326,8 +499,8 @@ def _initials_cutter(params: ShoeParams, the_last: Last, outer: trimesh.Trimesh,
     return letters_solid ^ skin
 
 
-def shoe_parts(params: ShoeParams, *,
-               on_progress: Callable[[str, float], None] | None = None) -> dict[str, trimesh.Trimesh]:
+def shoe_parts(params: ShoeParams, *, on_progress: Callable[[str, float], None] | None = None,
+               foot_mesh: trimesh.Trimesh | None = None) -> dict[str, trimesh.Trimesh]:
     """
     Build the shoe's parts: heel at x=0, toe towards +x, sole bottom on z=0, units mm.
 
@@ -335,6 +508,9 @@ def shoe_parts(params: ShoeParams, *,
     upper is the last grown by ``wall_thickness_mm``, opened at the collar, resting on the sole;
     the sole follows the upper's outline plus a welt and is split into a midsole (solid or a
     graded honeycomb, see :mod:`.lattice`) and an outsole with chevron tread grooves.
+
+    With ``foot_mesh`` (the scanned foot the measurements came from, canonical frame, mm) the last follows
+    that foot below the ankle (see :func:`last` and :mod:`.last_from_scan`).
 
     Returns
     -------
@@ -346,10 +522,11 @@ def shoe_parts(params: ShoeParams, *,
     report(on_progress, "last", 0.05)
     wall = params.wall_thickness_mm
     L = params.foot.length_mm
-    the_last = last(params)
-    sole_plan = the_last.plan.grown(wall + WELT_MM)
+    the_last = last(params, foot_mesh)
+    outline_plan = the_last.outline()
+    sole_plan = outline_plan.grown(wall + WELT_MM)
     end_mm = sole_plan.end_mm
-    spring = dict(foot_length_mm=L, end_mm=end_mm)
+    spring = dict(foot_length_mm=L, end_mm=the_last.spring_end_mm)
     outer_mesh = the_last.tube(wall)
     inner = _sprung(the_last.tube(), **spring)
     outer = _sprung(outer_mesh, **spring)
@@ -363,7 +540,7 @@ def shoe_parts(params: ShoeParams, *,
                    **spring)
     # outsole envelope: a slab a little wider than the sole, from below the floor to the outsole top
     outsole_mm = outsole_thickness_mm(the_last, wall)
-    wide = the_last.plan.grown(wall + WELT_MM + 2.0)
+    wide = outline_plan.grown(wall + WELT_MM + 2.0)
     xw = stations(wide.start_mm, wide.end_mm, SOLE_STATIONS)
     yw_lat, yw_med = wide(xw)
     envelope = _sprung(slab_mesh(xw, yw_lat, yw_med, SOLE_ACROSS, lambda X, Y, V: np.full_like(X, outsole_mm),
@@ -398,7 +575,8 @@ def shoe_parts(params: ShoeParams, *,
     return parts
 
 
-def shoe(params: ShoeParams, *, on_progress: Callable[[str, float], None] | None = None) -> trimesh.Trimesh:
+def shoe(params: ShoeParams, *, on_progress: Callable[[str, float], None] | None = None,
+         foot_mesh: trimesh.Trimesh | None = None) -> trimesh.Trimesh:
     """
     The whole shoe as one mesh (the parts of :func:`shoe_parts` concatenated, for previews).
 
@@ -407,7 +585,7 @@ def shoe(params: ShoeParams, *, on_progress: Callable[[str, float], None] | None
     mesh : trimesh.Trimesh
       Watertight (each part closed), heel at x=0, sole bottom on z=0.
     """
-    return trimesh.util.concatenate(list(shoe_parts(params, on_progress=on_progress).values()))
+    return trimesh.util.concatenate(list(shoe_parts(params, on_progress=on_progress, foot_mesh=foot_mesh).values()))
 
 
 def part_materials(params: ShoeParams) -> dict[str, dict]:
@@ -424,7 +602,7 @@ def expected_dimensions(params: ShoeParams) -> dict:
         "inner_length_mm": params.inner_length_mm,
         "inner_width_mm": params.foot.ball_width_mm,
         "inner_heel_width_mm": params.foot.heel_width_mm,
-        "inner_ball_girth_mm": params.foot.ball_girth_mm + BALL_GIRTH_EASE_MM,
+        "inner_ball_girth_mm": params.foot.ball_girth_mm + params.girth_ease_mm,
         "length_mm": params.inner_length_mm + 2 * (wall + WELT_MM),
         "width_mm": params.foot.ball_width_mm + 2 * (wall + WELT_MM),
         "sole_thickness_mm": params.sole_thickness_mm,

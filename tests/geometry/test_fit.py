@@ -19,7 +19,7 @@ from geometry.foot import FootMeasurements
 
 from ._support import EXAMPLE_FOOT, feet
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 from tests.datafiles import SCAN_0044_LASER as SCAN
 SHOE_REGIONS = ["toe", "ball_medial", "ball_lateral", "heel", "instep"]
 INSOLE_REGIONS = ["toe", "ball_medial", "ball_lateral", "heel", "arch"]
