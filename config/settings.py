@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.ratelimits.TooManyAttemptsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -151,6 +152,14 @@ API_JSON_MAX_DEPTH = 32
 
 # API tokens expire after this long (DELETE /api/auth/token/ revokes one at once).
 API_TOKEN_LIFETIME_SECONDS = env.int("SARTORIA_API_TOKEN_LIFETIME_SECONDS", default=30 * 24 * 3600)
+
+# Attempts per address and per account (config/ratelimits.py): (who, "count/period") with period s, m, h or d.
+RATE_LIMITS = {
+    "guest": [("address", "20/h")],                       # new guest accounts
+    "login": [("address", "20/m"), ("account", "10/m")],  # the log-in page and POST /api/auth/token/
+    "upload": [("account", "30/h"), ("address", "60/h")],  # foot scans, API and web form
+}
+RATELIMIT_CACHE_PREFIX = env("SARTORIA_RATELIMIT_PREFIX", default="rl:")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

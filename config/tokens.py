@@ -7,6 +7,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from config.ratelimits import attempts_limited
 from config.authentication import ExpiringTokenAuthentication, token_expires_at
 
 
@@ -30,6 +31,7 @@ class TokenApi(ObtainAuthToken):
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "DELETE" else []
 
+    @attempts_limited("login")
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,12 @@ def media_root(tmp_path_factory) -> Path:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, media_root):
     settings.MEDIA_ROOT = str(media_root)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_attempt_counters(settings):
+    """Each test counts its own log-in, guest and upload attempts (the cache may be a Redis other runs share)."""
+    settings.RATELIMIT_CACHE_PREFIX = f"rl-test-{uuid.uuid4().hex}:"
 
 
 @pytest.fixture

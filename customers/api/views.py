@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.exceptions import ApplicationError
+from config.ratelimits import attempts_limited
 from geometry import scan
 from customers.models import FootScan, MeasurementSet
 from customers.roles import user_is_store_staff
@@ -100,6 +101,7 @@ class ScanListCreateApi(APIView):
     def get(self, request):
         return Response(ScanOutputSerializer(scan_list_for_user(user=request.user), many=True).data)
 
+    @attempts_limited("upload")
     def post(self, request):
         limit = 2 * scan.SCAN_LIMITS.max_file_bytes + 1_000_000
         if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
