@@ -17,9 +17,6 @@ from geometry.params import Params
 
 ProgressCallback = Callable[[str, float], None]
 MAIN_PREVIEW = "three_quarter"  # stored as preview.png: the picture lists and thumbnails show
-# Rays for the wall-thickness check: 1,500 find the same minimum as 4,000 on the default shoe
-# (0.99 mm both) in a fifth of the time (0.57 s against 2.8 s), and this runs on every build.
-WALL_SAMPLES = 1500
 
 
 @dataclass
@@ -49,12 +46,16 @@ class _SideModel:
     timings: dict[str, float]
 
 
-def _side_model(product_key: str, side: str, params: Params, progress: ProgressCallback) -> _SideModel:
-    """Build one foot's parts and export the web model: what the viewer needs first."""
+def _side_model(
+    product_key: str, side: str, params: Params, progress: ProgressCallback, foot_mesh: trimesh.Trimesh | None = None
+) -> _SideModel:
+    """Build one foot's parts (shaped by its scan, if given) and export the web model: what the viewer needs first."""
     artifacts = SideArtifacts(side=side)
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    parts = registry.build_parts(product_key, params, on_progress=lambda stage, f: progress(stage, 0.9 * f))
+    parts = registry.build_parts(
+        product_key, params, on_progress=lambda stage, f: progress(stage, 0.9 * f), foot_mesh=foot_mesh
+    )
     materials = registry.part_materials(product_key, params)
     timings["build_seconds"] = time.perf_counter() - started
 
@@ -88,12 +89,15 @@ def _side_finish(
     progress("previews rendered", 0.5)
 
     started = time.perf_counter()
-    printable = printability.printability_report(parts, materials=materials, wall_samples=WALL_SAMPLES)
+    printable = printability.printability_report(parts, materials=materials)
     timings["printability_seconds"] = time.perf_counter() - started
     progress("checked printability", 0.8)
 
     started = time.perf_counter()
-    fitted = fit.fit_check(product_key, model.params, foot_mesh, heatmap=True, foot_model=True)
+    # the product was shaped by the scan it is checked on (the same foot_mesh built it), or built from typed values
+    fitted = fit.fit_check(
+        product_key, model.params, foot_mesh, shaped_by=foot_mesh, heatmap=True, foot_model=True, renderer=renderer
+    )
     artifacts.files["fit.png"] = fitted.pop("heatmap_png")
     artifacts.files["foot.glb"] = fitted.pop("foot_glb")
     timings["fit_seconds"] = time.perf_counter() - started
@@ -126,13 +130,15 @@ def side_build(
     foot_mesh: trimesh.Trimesh | None = None,
     renderer: str = "auto",
 ) -> SideArtifacts:
-    """Build one foot's parts, export them, render the previews and measure what was built."""
+    """Build one foot's parts (shaped by ``foot_mesh``, the scan its measurements came from, if given), export
+    them, render the previews and measure what was built."""
 
     def progress(stage: str, fraction: float) -> None:
         if on_progress is not None:
             on_progress(stage, fraction)
 
-    return _side_finish(product_key, _side_model(product_key, side, params, progress), progress, foot_mesh, renderer)
+    model = _side_model(product_key, side, params, progress, foot_mesh)
+    return _side_finish(product_key, model, progress, foot_mesh, renderer)
 
 
 def sides_build(
@@ -160,7 +166,9 @@ def sides_build(
       before print files, previews and checks, so a viewer shows the side it looks at as early as possible.
       Sides are built in the order of ``params_by_side``.
     foot_meshes : {"left"|"right": Trimesh}, optional
-      Scanned feet (canonical frame, mm) for the fit check; a side without one is checked on its avatar.
+      The scanned feet the measurements came from (canonical frame, mm): that side's product follows its scan
+      (the shoe's last, the insole's outline and arch support) and is checked on it. A side without one is
+      built from its six measurements and checked on their avatar.
     renderer : str
       The preview renderer, see :func:`geometry.render.views` (the app passes its setting).
     """
@@ -178,7 +186,9 @@ def sides_build(
     # Model stages take the first 40 % of the bar, print files, previews and checks the rest.
     models = {}
     for index, (side, params) in enumerate(params_by_side.items()):
-        models[side] = _side_model(product_key, side, params, side_progress(index, side, (0.0, 0.4)))
+        models[side] = _side_model(
+            product_key, side, params, side_progress(index, side, (0.0, 0.4)), (foot_meshes or {}).get(side)
+        )
         if on_models is not None:
             on_models({side: models[side].artifacts})
     return {

@@ -18,7 +18,10 @@ from .printers import DEFAULT_PRINTER, PRINTER_PROFILES, PrinterProfile
 from .report import mesh_report
 
 DEFAULT_MATERIAL = "tpu_95a"  # shoes and insoles are printed in flexible TPU unless told otherwise
-WALL_SAMPLES = 4000           # surface points probed for wall thickness (~0.4 s on a 28k-triangle shoe)
+WALL_SAMPLES = 1500
+"""Surface points probed for wall thickness, per part. On the default shoe 1,500 find the same robust minimum
+as 4,000 in every part (upper 0.99 mm, midsole 1.59 mm, outsole 1.60 mm) in less than half the time (1.2 s
+against 2.7 s for the three parts on 2 cores), and the check runs on every build."""
 WALL_PERCENTILE = 1.0         # robust minimum: the thickness that all but 1 % of the surface area exceeds
 WALL_SEED = 0                 # fixed, so the same mesh always gives the same report
 BED_TOLERANCE_MM = 0.2        # faces this close to the lowest point lie on the bed, not over air

@@ -42,7 +42,8 @@ __all__ = ["ARCH_MIN_GAP_MM", "ARCH_UNSUPPORTED_FRACTION", "INSOLE_THRESHOLDS_MM
 
 
 def fit_check(product_key: str, params: ShoeParams | InsoleParams, foot_mesh: trimesh.Trimesh | None = None, *,
-              shaped_by: trimesh.Trimesh | None = None, heatmap: bool = True, foot_model: bool = False) -> dict:
+              shaped_by: trimesh.Trimesh | None = None, heatmap: bool = True, foot_model: bool = False,
+              renderer: str = "auto") -> dict:
     """
     How well the product fits the foot, region by region.
 
@@ -64,6 +65,8 @@ def fit_check(product_key: str, params: ShoeParams | InsoleParams, foot_mesh: tr
     foot_model : bool
       Also return ``foot_glb``: the foot as placed in the product, faces coloured like the heat map, in the
       web model's frame (:func:`.export.to_glb_parts`), so a viewer can show it inside the product.
+    renderer : str
+      The heat map's renderer, see :func:`geometry.render.views` (the app passes its setting).
 
     Returns
     -------
@@ -105,7 +108,7 @@ def fit_check(product_key: str, params: ShoeParams | InsoleParams, foot_mesh: tr
                else "loose" if "loose" in statuses else "fits")
     png = None
     if heatmap:
-        png = _heatmap.heatmap_png(product_key, params.side, scene, faces, clearance)
+        png = _heatmap.heatmap_png(product_key, params.side, scene, faces, clearance, renderer=renderer)
     glb = _heatmap.foot_glb(params.side, scene, faces, clearance) if foot_model else None
     return {
         "verdict": verdict,

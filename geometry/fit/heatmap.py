@@ -114,7 +114,8 @@ def foot_glb(side: str, scene: dict, faces: np.ndarray, clearance: np.ndarray) -
     return export.to_glb_parts({"foot": mesh})
 
 
-def heatmap_png(product_key: str, side: str, scene: dict, faces: np.ndarray, clearance: np.ndarray) -> bytes:
+def heatmap_png(product_key: str, side: str, scene: dict, faces: np.ndarray, clearance: np.ndarray, *,
+                renderer: str = "auto") -> bytes:
     """
     Two panels (from above, from the side) of the foot coloured by clearance over a faint drawing of the
     product, and a legend. The left foot is drawn as itself (mirrored back).
@@ -144,7 +145,7 @@ def heatmap_png(product_key: str, side: str, scene: dict, faces: np.ndarray, cle
             angle = {"side": "medial", "medial": "side"}.get(angle, angle)
         rgba = np.concatenate([np.concatenate(colours), np.full((len(mesh.faces), 1), 255, np.uint8)], axis=1)
         mesh.visual.face_colors = rgba
-        images[view] = render.views(mesh, size=PANEL_SIZE, angles=(angle,))[angle]
+        images[view] = render.views(mesh, size=PANEL_SIZE, angles=(angle,), renderer=renderer)[angle]
     width, height = PANEL_SIZE
     canvas = Image.new("RGB", (width, 2 * height + LEGEND_HEIGHT), "white")
     canvas.paste(Image.open(io.BytesIO(images["top"])), (0, 0))
