@@ -9,6 +9,7 @@ vertex counts or the input's axes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable
 
 import numpy as np
@@ -17,6 +18,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import ConvexHull, QhullError
 
+from . import _shape
 from .errors import ScanError
 
 # (unit, mm per unit, largest extent range of the foot part in that unit). A foot is 150-350 mm long;
@@ -353,9 +355,7 @@ def frame_find(mesh: trimesh.Trimesh, *, on_progress: Callable[[str, float], Non
     ScanError
       No foot-sized part, or nothing that stands like a foot.
     """
-    def report(stage: str, fraction: float) -> None:
-        if on_progress is not None:
-            on_progress(stage, fraction)
+    report = partial(_shape.report, on_progress)
 
     # merge by position only: STL triangle soups, UV seams and cracks become connected
     merged = trimesh.Trimesh(np.asarray(mesh.vertices, dtype=np.float64), np.asarray(mesh.faces, dtype=np.int64),

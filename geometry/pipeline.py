@@ -9,10 +9,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 import trimesh
 
-from geometry import export, fit, printability, registry, render, report
+from geometry import _shape, export, fit, printability, registry, render, report
 from geometry.params import Params
 
 ProgressCallback = Callable[[str, float], None]
@@ -133,10 +134,7 @@ def side_build(
     """Build one foot's parts (shaped by ``foot_mesh``, the scan its measurements came from, if given), export
     them, render the previews and measure what was built."""
 
-    def progress(stage: str, fraction: float) -> None:
-        if on_progress is not None:
-            on_progress(stage, fraction)
-
+    progress = partial(_shape.report, on_progress)
     model = _side_model(product_key, side, params, progress, foot_mesh)
     return _side_finish(product_key, model, progress, foot_mesh, renderer)
 
@@ -178,8 +176,7 @@ def sides_build(
         low, high = share
 
         def progress(stage: str, fraction: float) -> None:
-            if on_progress is not None:
-                on_progress(f"{side}: {stage}", low + (high - low) * (index + fraction) / count)
+            _shape.report(on_progress, f"{side}: {stage}", low + (high - low) * (index + fraction) / count)
 
         return progress
 

@@ -35,11 +35,13 @@ Steps of :func:`scan_measure`, each reported through ``on_progress(stage, fracti
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable
 
 import numpy as np
 import trimesh
 
+from . import _shape
 from ._scan_frame import frame_find
 from ._scan_load import ACCEPTED_FORMATS, SCAN_LIMITS, ScanLimits, scan_load
 from ._scan_measure import measure
@@ -133,9 +135,7 @@ def scan_measure(mesh: trimesh.Trimesh, *,
       No foot-sized part, or measurements outside :data:`MEASUREMENT_RANGES_MM` or with implausible
       proportions (the message names the measurement).
     """
-    def report(stage: str, fraction: float) -> None:
-        if on_progress is not None:
-            on_progress(stage, fraction)
+    report = partial(_shape.report, on_progress)
 
     frame = frame_find(mesh, on_progress=report)
     measured = measure(frame.foot)
@@ -212,8 +212,7 @@ def measure_scan_file(data: bytes, filename: str, *, on_progress: Callable[[str,
     ``on_progress`` also gets ``("load", 0.05)`` once the file is parsed.
     """
     mesh = scan_load(data, filename, limits=limits)
-    if on_progress is not None:
-        on_progress("load", 0.05)
+    _shape.report(on_progress, "load", 0.05)
     try:
         return scan_measure(mesh, on_progress=on_progress)
     except ScanError as error:
