@@ -36,8 +36,11 @@ class Design(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="designs")
     template = models.ForeignKey(ProductTemplate, on_delete=models.PROTECT, related_name="designs")
     name = models.CharField(max_length=120, blank=True)
-    # A read-only link anyone holding it may open; empty until the owner shares the design.
+    # A read-only link anyone holding it may open; empty until the owner shares the design, and again once they
+    # withdraw it. The link shows one revision, the one that was on screen when it was shared, never the others.
     share_token = models.CharField(max_length=43, blank=True, db_index=True)
+    shared_revision = models.ForeignKey("DesignRevision", null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+")
     # Deleting hides the design from its owner; the rows stay, so orders keep what they were made from.
     deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -76,7 +76,8 @@ def revision_latest_done(*, design: Design) -> DesignRevision | None:
 def design_get_by_share_token(*, token: str) -> Design:
     """A shared design, read-only, for anyone holding the link; unknown, unshared or deleted ones are a 404."""
     design = (
-        Design.objects.select_related("template").filter(share_token=token, deleted_at__isnull=True).first()
+        Design.objects.select_related("template", "shared_revision")
+        .filter(share_token=token, deleted_at__isnull=True).first()
         if token
         else None
     )
@@ -85,11 +86,21 @@ def design_get_by_share_token(*, token: str) -> Design:
     return design
 
 
+# What a share link shows: the product's web model and its pictures. Never the foot (foot.glb may be the owner's own
+# scanned foot) nor the fit picture drawn on it, and never print files.
+SHARED_FILES_EXCLUDED = ("foot.glb", "fit.png")
+
+
+def revision_files_shared(*, design: Design) -> QuerySet[RevisionFile]:
+    """The shared revision's web models and previews; nothing for any other revision of the design."""
+    if design.shared_revision_id is None:
+        return RevisionFile.objects.none()
+    return (RevisionFile.objects.filter(revision_id=design.shared_revision_id, kind__in=["glb", "png"])
+            .exclude(name__in=SHARED_FILES_EXCLUDED).order_by("side", "name"))
+
+
 def revision_file_get_shared(*, design: Design, revision_id: int, side: str, name: str) -> RevisionFile:
-    """Only the web model and previews of a shared design: print files stay with the owner and production."""
-    found = RevisionFile.objects.filter(
-        revision__design=design, revision_id=revision_id, side=side, name=name, kind__in=["glb", "png"]
-    ).first()
+    found = revision_files_shared(design=design).filter(revision_id=revision_id, side=side, name=name).first()
     if found is None:
         raise Http404("No such file.")
     return found

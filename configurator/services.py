@@ -23,6 +23,7 @@ from geometry.foot import MEASUREMENT_RANGES_MM, TYPICAL_FOOT_MM
 from geometry.params import Params
 from configurator.models import Design, DesignRevision, Order, ProductTemplate, RevisionFile
 from configurator.progress import progress_send
+from configurator.selectors import revision_latest_done
 from customers.models import Customer, MeasurementSet
 from customers.selectors import measurement_set_feet, measurement_set_get_for_user, scan_foot_mesh
 from customers.services import FOOT_SIDES, feet_validate, measurement_set_record, parameter_error_to_application_error
@@ -73,11 +74,24 @@ def design_delete(*, design: Design) -> None:
     design.save(update_fields=["deleted_at", "updated_at"])
 
 
-def design_share(*, design: Design) -> Design:
-    """Give the design a read-only link; sharing again keeps the same link."""
-    if not design.share_token:
-        design.share_token = secrets.token_urlsafe(32)
-        design.save(update_fields=["share_token", "updated_at"])
+def design_share(*, design: Design, revision: DesignRevision | None = None) -> Design:
+    """Give a finished revision (the newest by default) a read-only link; sharing again keeps the same link."""
+    revision = revision or revision_latest_done(design=design)
+    if revision is None or revision.design_id != design.pk or revision.status != DesignRevision.Status.DONE:
+        raise ApplicationError(
+            "only a finished revision of this design can be shared; wait until the model is ready.",
+            {"field": "revision", "value": getattr(revision, "pk", None), "allowed": "a finished revision"},
+        )
+    design.share_token = design.share_token or secrets.token_urlsafe(32)
+    design.shared_revision = revision
+    design.save(update_fields=["share_token", "shared_revision", "updated_at"])
+    return design
+
+
+def design_unshare(*, design: Design) -> Design:
+    """Withdraw the link: it answers 404 from now on, and a later share makes a new one."""
+    design.share_token, design.shared_revision = "", None
+    design.save(update_fields=["share_token", "shared_revision", "updated_at"])
     return design
 
 

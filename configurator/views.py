@@ -11,6 +11,7 @@ from geometry.foot import MEASUREMENT_RANGES_MM, TYPICAL_FOOT_MM
 from configurator.option_text import option_presented
 from configurator.selectors import (
     design_get_by_share_token,
+    revision_files_shared,
     design_get_for_user,
     design_list_for_user,
     product_get,
@@ -83,19 +84,18 @@ def configure(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def design_shared(request: HttpRequest, token: str) -> HttpResponse:
-    """A read-only page of a shared design: the 3D model and previews, no options to change, no print files."""
+    """A read-only page of one shared revision: its 3D model and previews, no options, no foot, no print files."""
     design = design_get_by_share_token(token=token)
-    revision = design.revisions.filter(status="done").order_by("-requested_at", "-pk").first()
-    files = []
-    if revision is not None:
-        files = [
-            {"side": item.side, "name": item.name, "kind": item.kind,
-             "url": reverse("api:shared-revision-file", kwargs={"token": token, "revision_id": revision.pk, "side": item.side, "name": item.name})}
-            for item in revision.files.filter(kind__in=["glb", "png"])
-        ]
+    revision = design.shared_revision
+    files = [
+        {"side": item.side, "name": item.name, "kind": item.kind,
+         "url": reverse("api:shared-revision-file",
+                        kwargs={"token": token, "revision_id": item.revision_id, "side": item.side, "name": item.name})}
+        for item in revision_files_shared(design=design)
+    ]
     materials = {side: report.get("materials", {}) for side, report in (revision.report.get("sides", {}) if revision else {}).items()}
     context = {"design": design, "revision": revision, "files": files, "materials": materials,
-               "models": [item for item in files if item["kind"] == "glb" and item["name"] != "foot.glb"],
+               "models": [item for item in files if item["kind"] == "glb"],
                "previews": [item for item in files if item["name"] == "preview.png"]}
     return render(request, "configurator/shared.html", context)
 

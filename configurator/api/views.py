@@ -5,6 +5,8 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from config.exceptions import ApplicationError
+from config.parsers import INT64_MAX
 from configurator.fit_text import report_translated
 from geometry import registry
 from configurator.models import DesignRevision, Order
@@ -26,6 +28,7 @@ from configurator.services import (
     design_duplicate,
     design_rename,
     design_share,
+    design_unshare,
     order_place,
     product_model_glb,
     quote_compute,
@@ -153,10 +156,28 @@ class DesignDuplicateApi(APIView):
 
 
 class DesignShareApi(APIView):
+    """POST shares the newest finished revision (or `revision`) read-only; DELETE withdraws the link."""
+
+    class InputSerializer(serializers.Serializer):
+        revision = serializers.IntegerField(required=False, min_value=1, max_value=INT64_MAX)
+
     def post(self, request, design_id: int):
-        design = design_share(design=design_get_for_user(design_id=design_id, user=request.user, for_write=True))
+        design = design_get_for_user(design_id=design_id, user=request.user, for_write=True)
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        revision = None
+        if "revision" in payload.validated_data:
+            revision = design.revisions.filter(pk=payload.validated_data["revision"]).first()
+            if revision is None:
+                raise ApplicationError(f"revision {payload.validated_data['revision']} is not a revision of this design.",
+                                       {"field": "revision", "value": payload.validated_data["revision"]})
+        design = design_share(design=design, revision=revision)
         data = DesignOutputSerializer(design, context={"request": request}).data
-        return Response({"url": data["share_url"], "design": data})
+        return Response({"url": data["share_url"], "revision": design.shared_revision_id, "design": data})
+
+    def delete(self, request, design_id: int):
+        design_unshare(design=design_get_for_user(design_id=design_id, user=request.user, for_write=True))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class QuoteApi(APIView):

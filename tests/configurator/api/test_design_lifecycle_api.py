@@ -2,7 +2,15 @@
 import pytest
 
 from configurator.models import Design, DesignRevision, Order
+from configurator.services import revision_build, revision_request
 from tests.configurator.helpers import built_revision
+from tests.conftest import FEET
+
+
+def built_revision_of(design, user, *, options: dict):
+    """Another revision of `design`, built here (no worker)."""
+    revision = revision_request(design=design, options=options, feet=FEET, side="right")
+    return revision_build(revision_id=revision.pk)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +58,53 @@ def test_share_link_shows_the_model_read_only_to_anyone(client, api_client, shop
     assert client.get(f"/api/shared/{token}/revisions/{revision.pk}/files/right/insole.3mf").status_code == 404
     assert client.get("/s/not-a-token/").status_code == 404
     assert "insole.3mf" not in body and "cushioning" not in page.context["design"].name
+
+
+def shared_token(api_client, design_id: int, **body) -> str:
+    response = api_client.post(f"/api/designs/{design_id}/share/", body, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()["url"].rstrip("/").rsplit("/", 1)[-1]
+
+
+def test_a_share_link_never_serves_the_foot_the_fit_picture_or_another_revision(client, api_client, shopper, products,
+                                                                               revision):
+    api_client.force_authenticate(shopper)
+    token = shared_token(api_client, revision.design_id)
+    names = set(revision.files.values_list("name", flat=True))
+    assert {"foot.glb", "fit.png", "insole.glb", "preview.png"} <= names  # the owner's build made all of them
+    body = client.get(f"/s/{token}/").content.decode()
+    for name in names:
+        url = f"/api/shared/{token}/revisions/{revision.pk}/files/right/{name}"
+        served = client.get(url).status_code == 200
+        assert served == (name.endswith(".glb") and name != "foot.glb" or name.startswith("preview")), name
+        assert (url in body) == (served and (name.endswith(".glb") or name == "preview.png")), name
+    # a newer revision of the same design is not on the link until the owner shares again
+    newer = built_revision_of(revision.design, shopper, options={"cushioning": "honeycomb"})
+    assert client.get(f"/api/shared/{token}/revisions/{newer.pk}/files/right/insole.glb").status_code == 404
+    assert shared_token(api_client, revision.design_id, revision=newer.pk) == token
+    assert client.get(f"/api/shared/{token}/revisions/{newer.pk}/files/right/insole.glb").status_code == 200
+    assert client.get(f"/api/shared/{token}/revisions/{revision.pk}/files/right/insole.glb").status_code == 404
+
+
+def test_the_owner_withdraws_a_link_and_a_new_share_makes_another(client, api_client, shopper, other_shopper, revision):
+    api_client.force_authenticate(shopper)
+    token = shared_token(api_client, revision.design_id)
+    api_client.force_authenticate(other_shopper)
+    assert api_client.delete(f"/api/designs/{revision.design_id}/share/").status_code == 404  # not theirs
+    assert client.get(f"/s/{token}/").status_code == 200
+    api_client.force_authenticate(shopper)
+    assert api_client.delete(f"/api/designs/{revision.design_id}/share/").status_code == 204
+    assert client.get(f"/s/{token}/").status_code == 404
+    assert client.get(f"/api/shared/{token}/revisions/{revision.pk}/files/right/insole.glb").status_code == 404
+    assert api_client.get(f"/api/designs/{revision.design_id}/").json()["share_url"] is None
+    assert shared_token(api_client, revision.design_id) != token
+
+
+def test_nothing_finished_cannot_be_shared(api_client, shopper, revision):
+    DesignRevision.objects.filter(pk=revision.pk).update(status=DesignRevision.Status.RUNNING)
+    api_client.force_authenticate(shopper)
+    refused = api_client.post(f"/api/designs/{revision.design_id}/share/")
+    assert refused.status_code == 400 and refused.json()["field"] == "revision"
 
 
 def test_ordering_twice_is_one_order_at_the_quoted_price(api_client, shopper, revision):
