@@ -18,7 +18,7 @@ from ._manifold import WELD_DECIMALS, prism, to_manifold, to_trimesh
 from ._shape import PlanProfile, mirror_y, report, slab_mesh, smoothstep, stations
 from .foot import FootMeasurements
 from .materials import MATERIAL_KEYS
-from .params import OptionSpec, Params
+from .params import OptionSpec, Params, option_defaults
 
 # Fraction of the measured arch height that the support fills.
 ARCH_SUPPORT_FRACTION = {"none": 0.0, "low": 0.35, "medium": 0.55, "high": 0.75}
@@ -59,19 +59,23 @@ INSOLE_OPTIONS = (
 )
 
 
+_DEFAULTS = option_defaults(INSOLE_OPTIONS)
+
+
 @dataclass(frozen=True)
 class InsoleParams(Params):
     """Everything that determines one insole (one side)."""
 
     foot: FootMeasurements
     side: str
-    thickness_mm: float = 4.0
-    toe_allowance_mm: float = 5.0
-    arch_support: str = "medium"
-    heel_cup_mm: float = 6.0
-    cushioning: str = "honeycomb"
-    color: str = "#c8553d"
-    material: str = "tpu_85a"
+    # option defaults come from INSOLE_OPTIONS, where each is declared once
+    thickness_mm: float = _DEFAULTS["thickness_mm"]
+    toe_allowance_mm: float = _DEFAULTS["toe_allowance_mm"]
+    arch_support: str = _DEFAULTS["arch_support"]
+    heel_cup_mm: float = _DEFAULTS["heel_cup_mm"]
+    cushioning: str = _DEFAULTS["cushioning"]
+    color: str = _DEFAULTS["color"]
+    material: str = _DEFAULTS["material"]
 
     OPTIONS = INSOLE_OPTIONS  # class attribute (no annotation): not a dataclass field
 

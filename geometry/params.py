@@ -108,6 +108,16 @@ class OptionSpec:
         return value
 
 
+def option_defaults(options: tuple[OptionSpec, ...]) -> dict[str, Any]:
+    """
+    Each option's default, by name, as its spec declares it.
+
+    A product's parameter fields take their defaults from here, so the form, the API schema and a
+    ``Params`` built without that option agree by construction.
+    """
+    return {spec.name: spec.default for spec in options}
+
+
 SIDES = ("left", "right")
 
 
