@@ -1,4 +1,5 @@
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -49,7 +50,12 @@ class MeasurementSetOutputSerializer(serializers.Serializer):
 class MeasurementSetListCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         measurements = serializers.DictField()  # not JSONField: it rejects NaN before we can name the field
-        source = serializers.ChoiceField(choices=MeasurementSet.Source.choices, default=MeasurementSet.Source.TYPED)
+        # The server says where measurements came from: a scan set only from a scan upload, a store set only at the
+        # fitting desk. Here a client may say "typed", which is what it is.
+        source = serializers.ChoiceField(
+            choices=[(MeasurementSet.Source.TYPED, MeasurementSet.Source.TYPED.label)], default=MeasurementSet.Source.TYPED,
+            error_messages={"invalid_choice": _("\"{input}\" is set by the server: scans come from a scan upload "
+                                                "(/api/scans/), store measurements from the fitting desk.")})
 
     def get(self, request):
         sets = measurement_set_list(customer=customer_for_user_get(user=request.user))
@@ -60,7 +66,7 @@ class MeasurementSetListCreateApi(APIView):
         payload.is_valid(raise_exception=True)
         customer = customer_get_or_create_for_user(user=request.user)
         measurement_set = measurement_set_record(
-            customer=customer, feet=payload.validated_data["measurements"], source=payload.validated_data["source"]
+            customer=customer, feet=payload.validated_data["measurements"], source=MeasurementSet.Source.TYPED
         )
         return Response(MeasurementSetOutputSerializer(measurement_set).data, status=status.HTTP_201_CREATED)
 
