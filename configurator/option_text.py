@@ -43,11 +43,9 @@ CHOICE_LABELS = {
     "high": _("High"),
     "honeycomb": _("Honeycomb"),
     "ribs": _("Ribs"),
-    "tpu_95a": _("TPU 95A (flexible)"),
-    "tpu_85a": _("TPU 85A (soft)"),
-    "pla": _("PLA (rigid)"),
-    "petg": _("PETG (rigid, tough)"),
-    "nylon_pa12": _("Nylon PA12 (sintered)"),
+    # Materials: the geometry's own label, translated (its msgid is kept in the .po by hand, as makemessages
+    # cannot see it), so the studio, the API and the print files name a material the same way.
+    **{key: _(material["label"]) for key, material in MATERIALS.items()},
 }
 
 GROUPS = {
@@ -71,7 +69,7 @@ def option_presented(option: dict) -> dict:
     presented = {**option, "label": str(label), "help": str(help_text) if help_text else option["help"]}
     if option.get("choices"):
         presented["choices"] = [
-            {"value": choice, "label": str(CHOICE_LABELS.get(choice, MATERIALS.get(choice, {}).get("label", choice)))}
+            {"value": choice, "label": str(CHOICE_LABELS.get(choice, choice))}
             for choice in option["choices"]
         ]
     presented["live"] = option["name"] in LIVE_PARTS

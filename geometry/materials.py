@@ -4,7 +4,8 @@ Printable materials offered for Sartoria's parts (no Django here).
 Every entry of :data:`MATERIALS` is keyed by a short, stable material id (stored in saved designs) and holds
 
 ``label`` : str
-  Human name shown in the form.
+  Human name shown in the form: the one English wording, which the web pages translate (its msgid in
+  ``locale/*/LC_MESSAGES/django.po``).
 ``density_g_cm3`` : float
   Approximate density of the solid printed material in g/cm^3 (typical datasheet values of
   the filament / powder; infill is not included).
@@ -31,7 +32,7 @@ MATERIALS: dict[str, dict] = {
     "petg": {"label": "PETG (rigid, tough)", "density_g_cm3": 1.27, "cost_eur_per_kg": 22.0,
              "color_default": "#33658a"},
     # Nylon PA12 (SLS / MJF powder): strong, slightly flexible in thin walls.
-    "nylon_pa12": {"label": "Nylon PA12 (SLS/MJF)", "density_g_cm3": 1.01, "cost_eur_per_kg": 80.0,
+    "nylon_pa12": {"label": "Nylon PA12 (sintered)", "density_g_cm3": 1.01, "cost_eur_per_kg": 80.0,
                    "color_default": "#5a5a5a"},
 }
 
