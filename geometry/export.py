@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import io
-import re
 import zipfile
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 import trimesh
+
+from .params import COLOR_PATTERN
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -20,7 +21,6 @@ _RELS = (
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Target="/3D/3dmodel.model" Id="rel0" '
     'Type="http://schemas.microsoft.com/3dmanufacturing/2013/01/3dmodel"/></Relationships>')
-_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def to_stl(mesh: trimesh.Trimesh) -> bytes:
@@ -52,7 +52,7 @@ def to_3mf(mesh: trimesh.Trimesh, *, name: str, color: str | None = None) -> byt
     triangles = _rows('<triangle v1="%d" v2="%d" v3="%d"/>', np.asarray(mesh.faces, np.int64))
     material, object_attrs = "", ""
     if color is not None:
-        if not _HEX.match(color):
+        if not COLOR_PATTERN.match(color):
             raise ValueError(f"color must look like '#c8553d', got {color!r}")
         material = (f'<basematerials id="1"><base name={quoteattr(name)} '
                     f'displaycolor="{color.upper()}FF"/></basematerials>')
@@ -61,7 +61,7 @@ def to_3mf(mesh: trimesh.Trimesh, *, name: str, color: str | None = None) -> byt
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<model unit="millimeter" xml:lang="en-US" '
         'xmlns="http://schemas.microsoft.com/3dmanufacturing/core/2015/02">'
-        f'<metadata name="Title">{_escape(name)}</metadata>'
+        f'<metadata name="Title">{escape(name)}</metadata>'
         f'<resources>{material}<object id="2" name={quoteattr(name)} type="model"{object_attrs}>'
         f'<mesh><vertices>{vertices}</vertices><triangles>{triangles}</triangles></mesh></object>'
         '</resources><build><item objectid="2"/></build></model>')
@@ -99,7 +99,7 @@ def to_3mf_parts(parts: dict[str, trimesh.Trimesh], *, name: str, materials: dic
         if part in materials:
             entry = materials[part]
             color = entry.get("color", "#808080")
-            if not isinstance(color, str) or not _HEX.match(color):
+            if not isinstance(color, str) or not COLOR_PATTERN.match(color):
                 raise ValueError(f"color of {part!r} must look like '#c8553d', got {color!r}")
             attrs = f' pid="1" pindex="{len(bases)}"'
             bases.append(f'<base name={quoteattr(str(entry.get("material", part)))} '
@@ -118,7 +118,7 @@ def to_3mf_parts(parts: dict[str, trimesh.Trimesh], *, name: str, materials: dic
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<model unit="millimeter" xml:lang="en-US" '
         'xmlns="http://schemas.microsoft.com/3dmanufacturing/core/2015/02">'
-        f'<metadata name="Title">{_escape(name)}</metadata>'
+        f'<metadata name="Title">{escape(name)}</metadata>'
         f'<resources>{group}{"".join(objects)}</resources><build>{"".join(items)}</build></model>')
     return _package(model)
 
@@ -131,10 +131,6 @@ def _package(model: str) -> bytes:
         archive.writestr("_rels/.rels", _RELS)
         archive.writestr("3D/3dmodel.model", model)
     return buffer.getvalue()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def to_glb(mesh: trimesh.Trimesh, *, color: str | None = None) -> bytes:

@@ -10,7 +10,8 @@ from typing import Any
 
 from .errors import ParameterError
 
-_COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
+"""A colour as options, print files and previews take it: ``"#rrggbb"``."""
 
 
 def _fmt(number: float) -> str:
@@ -94,7 +95,7 @@ class OptionSpec:
                                      allowed=self.allowed)
             return value
         if self.type == "color":
-            if not isinstance(value, str) or not _COLOR_RE.match(value):
+            if not isinstance(value, str) or not COLOR_PATTERN.match(value):
                 raise ParameterError(self.name, f"{self.label} must be a hex colour", value=value,
                                      allowed=self.allowed)
             return value.lower()
