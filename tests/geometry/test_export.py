@@ -144,3 +144,19 @@ def test_glb_parts_keep_names_and_colours():
     assert list(upper.visual.material.baseColorFactor[:3]) == [0x11, 0x22, 0x33]
     # metres, +y up: the shoe's length (x) is about a quarter of a metre
     assert 0.2 < upper.extents[0] < 0.4
+
+
+def test_3mf_names_with_markup_characters_survive_the_round_trip():
+    # a design name with XML's special characters is stored as text, not as markup
+    name = 'Tom & Jerry <"left">'
+    data = export.to_3mf(trimesh.creation.box(extents=(10, 10, 10)), name=name, color="#c8553d")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        model = archive.read("3D/3dmodel.model").decode()
+    assert "Tom &amp; Jerry &lt;" in model
+    _, scene = single(trimesh.load(io.BytesIO(data), file_type="3mf"))
+    assert list(scene.geometry) == [name]
+
+
+def test_a_colour_that_is_not_rrggbb_is_refused():
+    with pytest.raises(ValueError, match="#c8553d"):
+        export.to_3mf(trimesh.creation.box(), name="box", color="red")
