@@ -4,12 +4,15 @@ Products shaped by a scanned foot: the shoe's last and the insole's outline foll
 Method (after Leng and Du, "A deformation method for shoe last customization", Computer-Aided Design and
 Applications 2005): start from the product's parametric last for the scan's six measurements, put the scanned
 foot in it exactly as the fit check does (:mod:`._placement`), and deform the last by its distance map to the
-foot. Every section of the last is described from its centre on the widest line; for each x (every
-:data:`X_STEP_MM`) and each angle around it (:data:`ANGLES`), the map holds how far the foot reaches beyond the
-parametric section (or stays inside it), plus the ease. The map is closed upwards (a maximum filter, so that
-smoothing never pulls the last inside a bump of the foot), smoothed along and around (Gaussian, periodic in the
-angle), faded out where the scan shows nothing and ahead of the toes (the toe box keeps the chosen toe shape and
-the toe room), and applied as a radial offset of every section; the footbed stays flat.
+foot. First the section heights from the throat to the toe box follow the foot's height (:func:`heights_fitted`)
+and the toe box is raised over the toes if needed (:func:`toe_box_raised`), so the sections start close to the
+foot. Then every section is described from its centre on the widest line; for each x (every :data:`X_STEP_MM`)
+and each angle around it (:data:`ANGLES`), the map holds how far the foot reaches beyond the section (or stays
+inside it). The map is smoothed along and around (Gaussian, periodic in the angle) and pushed back up over the
+foot's bumps (:data:`ENVELOPE_PASSES`), the ease added, faded out where the scan shows nothing and ahead of the
+toe room (the toe box keeps the chosen toe shape), and applied as a radial offset of every section; the footbed
+stays flat. The toes slid forward by :data:`TOE_ROOM_SHARE` of the toe allowance are part of the foot here, so
+the toe room ahead of the longest toe is kept whatever the toes' shape.
 
 The ease is the one the parametric last documents: ``girth_ease_mm`` of girth all round (a radial offset of
 ``girth_ease_mm / 2 pi``: offsetting a convex section by d lengthens it by 2 pi d), ``instep_room_mm`` over the
@@ -32,10 +35,13 @@ X_STEP_MM = 3.0          # distance-map resolution along the last
 ANGLES = 48              # ... and around each section (7.5 degrees)
 SMOOTH_X_MM = 6.0        # Gaussian smoothing of the map along x (standard deviation) ...
 SMOOTH_DEG = 11.0        # ... and around the section
-CLOSING_CELLS = 1        # the map is closed upwards over this many cells (each way) before smoothing
+ENVELOPE_PASSES = 4      # smoothing passes that push the smoothed map back over the foot's bumps
 MIN_COVERAGE = 0.2       # smoothed share of cells the scan covers below which the offset fades to nothing
 SCAN_MARGIN_MM = 1.0     # extra radial room for a scan sampled by vertices a few mm apart
 TOE_BOX_EASE_MM = 2.0    # extra height over the toes (they move up when the foot bends)
+TOP_EASE_MM = 1.0        # the sections' height follows the foot's plus this, from the throat ...
+THROAT_FROM = 0.55       # ... (this fraction of the foot length) to the toe box, in knots every ...
+HEIGHT_STEP_MM = 8.0     # ... this many mm
 TOE_BOX_AHEAD = 0.5      # the toe box clears the front of the toes over this share of the room ahead of them ...
 TOE_FRONT_EASE_MM = 1.0  # ... by this much
 MAX_GROW_MM = 25.0       # the offset is limited to this outwards ...
@@ -73,7 +79,7 @@ class Shaping:
         fx = np.clip((x_mm - self.x0_mm) / X_STEP_MM, 0.0, grid.shape[0] - 1.0)
         i0 = np.minimum(np.floor(fx).astype(np.int64), grid.shape[0] - 2)
         tx = fx - i0
-        fa = np.mod(angle + np.pi, 2 * np.pi) / (2 * np.pi) * ANGLES
+        fa = np.mod(angle + np.pi, 2 * np.pi) / (2 * np.pi) * ANGLES - 0.5  # cell j is centred on j + 0.5
         j0 = np.floor(fa).astype(np.int64) % ANGLES
         j1 = (j0 + 1) % ANGLES
         ta = fa - np.floor(fa)
@@ -120,8 +126,36 @@ def shaped_last(the_last, foot_mesh: trimesh.Trimesh, params):
     last : shoe.Last
     """
     vertices, _ = _placement.right_frame(foot_mesh.vertices, foot_mesh.faces, params.side)
-    raised = toe_box_raised(the_last, vertices)
+    raised = toe_box_raised(heights_fitted(the_last, vertices), vertices)
     return replace(raised, shaping=shaping(raised, vertices, params))
+
+
+def heights_fitted(the_last, vertices: np.ndarray):
+    """
+    ``the_last`` with its section heights from the throat to the toe box following the foot's height (plus
+    :data:`TOP_EASE_MM`), so that the sections start close to the foot and the radial offsets stay small.
+    Knots every :data:`HEIGHT_STEP_MM`, the foot's height per slice smoothed along x; behind the throat (under
+    the collar opening) and from the toe-box knot on, the parametric heights stay.
+    """
+    flat, _ = foot_in_shoe(the_last, vertices)
+    xk, hk = np.asarray(the_last.xk_mm, float), np.asarray(the_last.height_k_mm, float)
+    x0 = THROAT_FROM * the_last.length_mm
+    x1 = xk[-2]  # the toe-box knot
+    edges = np.arange(x0, x1 + HEIGHT_STEP_MM, HEIGHT_STEP_MM)
+    x_mid = 0.5 * (edges[:-1] + edges[1:])
+    index = np.searchsorted(edges, flat[:, 0]) - 1
+    keep = (index >= 0) & (index < len(x_mid))
+    top = np.full(len(x_mid), np.nan)
+    np.fmax.at(top, index[keep], flat[keep, 2])
+    have = np.isfinite(top)
+    if have.sum() < 3:
+        return the_last
+    top = np.interp(x_mid, x_mid[have], top[have])
+    top = ndimage.gaussian_filter1d(top, SMOOTH_X_MM / HEIGHT_STEP_MM, mode="nearest") + TOP_EASE_MM
+    before, after = xk < x0, xk >= x1
+    new_x = np.concatenate([xk[before], x_mid, xk[after]])
+    new_h = np.concatenate([hk[before], np.maximum(top, 2 * the_last.plan.min_half_mm), hk[after]])
+    return replace(the_last, xk_mm=tuple(new_x), height_k_mm=tuple(new_h))
 
 
 def toe_box_raised(the_last, vertices: np.ndarray):
@@ -205,17 +239,20 @@ def shaping(the_last, vertices: np.ndarray, params) -> Shaping:
     ease = (params.girth_ease_mm / (2 * np.pi) + SCAN_MARGIN_MM
             + params.instep_room_mm * up * instep + TOE_BOX_EASE_MM * up * toes)
 
-    # close upwards (so smoothing keeps the last outside the foot's bumps), then smooth where the scan covers
-    closed = ndimage.maximum_filter(np.where(covered, reach, -1e6), size=(2 * CLOSING_CELLS + 1,) * 2,
-                                    mode=("nearest", "wrap"))
-    closed = np.where(closed > -1e5, closed, 0.0)
-    weight = ndimage.maximum_filter(covered.astype(float), size=(2 * CLOSING_CELLS + 1,) * 2,
-                                    mode=("nearest", "wrap"))
+    # smooth where the scan covers (normalised convolution: cells without foot carry no weight)
+    closed = np.where(covered, reach, 0.0)
+    weight = covered.astype(float)
     sigma = (SMOOTH_X_MM / X_STEP_MM, np.radians(SMOOTH_DEG) / (2 * np.pi / ANGLES))
     mass = ndimage.gaussian_filter(weight, sigma, mode=("nearest", "wrap"))
     total = ndimage.gaussian_filter(closed * weight, sigma, mode=("nearest", "wrap"))
     with np.errstate(invalid="ignore", divide="ignore"):
         follow = np.where(mass > 1e-6, total / mass, 0.0)
+        # smoothing flattens the foot's bumps (a metatarsal head) below their peak: push the surface back up
+        # by the smoothed shortfall, a few times, so that it stays smooth and over the foot
+        for _ in range(ENVELOPE_PASSES):
+            short = np.maximum(closed - follow, 0.0) * weight
+            follow = follow + np.where(mass > 1e-6, ndimage.gaussian_filter(short, sigma, mode=("nearest", "wrap"))
+                                       / mass, 0.0)
     coverage = np.clip(mass / MIN_COVERAGE, 0.0, 1.0)
     # ahead of the toe room the toe box keeps its style: the offset fades out towards the last's front
     fade = 1.0 - smoothstep((gx - (tip + room)) / max(end - tip - room, X_STEP_MM))

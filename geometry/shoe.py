@@ -31,10 +31,11 @@ from . import engraving, lattice
 from ._manifold import cross_section, prism, to_manifold, to_trimesh
 from ._shape import (PlanProfile, end_rounding, mirror_y, pchip, report, section_girth, slab_mesh, smoothstep,
                      stations, tube_mesh, TOE_SHAPES)
+from ._scan_measure import BALL_RANGE, hull_perimeter
 from .errors import ParameterError
 from .foot import FootMeasurements
 from .materials import MATERIAL_KEYS
-from .params import OptionSpec, Params
+from .params import OptionSpec, Params, option_defaults
 from .printers import DEFAULT_PRINTER, PRINTER_PROFILES
 
 BELOW_FRACTION = 0.3    # share of a last section's height below its widest line
@@ -135,27 +136,31 @@ MAX_PRINT_LENGTH_MM = max(PRINTER_PROFILES[DEFAULT_PRINTER].build_volume_mm)
 SHOE_OPTION_LOW_TOE_MM = next(spec.min for spec in SHOE_OPTIONS if spec.name == "toe_allowance_mm")
 
 
+_DEFAULTS = option_defaults(SHOE_OPTIONS)
+
+
 @dataclass(frozen=True)
 class ShoeParams(Params):
     """Everything that determines one shoe (one side)."""
 
     foot: FootMeasurements
     side: str
-    toe_allowance_mm: float = 12.0
-    girth_ease_mm: float = BALL_GIRTH_EASE_MM
-    instep_room_mm: float = INSTEP_ROOM_MM
-    wall_thickness_mm: float = 2.0
-    sole_thickness_mm: float = 8.0
-    heel_height_mm: float = 10.0
-    toe_shape: str = "round"
-    midsole: str = "lattice"
-    lattice_density: float = 0.45
-    collar_height_mm: float = 60.0
-    initials: str = ""
-    upper_color: str = "#c8553d"
-    upper_material: str = "tpu_95a"
-    sole_color: str = "#2f2f2f"
-    sole_material: str = "tpu_95a"
+    # option defaults come from SHOE_OPTIONS, where each is declared once
+    toe_allowance_mm: float = _DEFAULTS["toe_allowance_mm"]
+    girth_ease_mm: float = _DEFAULTS["girth_ease_mm"]
+    instep_room_mm: float = _DEFAULTS["instep_room_mm"]
+    wall_thickness_mm: float = _DEFAULTS["wall_thickness_mm"]
+    sole_thickness_mm: float = _DEFAULTS["sole_thickness_mm"]
+    heel_height_mm: float = _DEFAULTS["heel_height_mm"]
+    toe_shape: str = _DEFAULTS["toe_shape"]
+    midsole: str = _DEFAULTS["midsole"]
+    lattice_density: float = _DEFAULTS["lattice_density"]
+    collar_height_mm: float = _DEFAULTS["collar_height_mm"]
+    initials: str = _DEFAULTS["initials"]
+    upper_color: str = _DEFAULTS["upper_color"]
+    upper_material: str = _DEFAULTS["upper_material"]
+    sole_color: str = _DEFAULTS["sole_color"]
+    sole_material: str = _DEFAULTS["sole_material"]
 
     OPTIONS = SHOE_OPTIONS  # class attribute (no annotation): not a dataclass field
     OPTION_ALIASES = {"color": "upper_color"}  # stored designs from before the parts had one "color"
@@ -377,6 +382,34 @@ def _height_for_girth(half_width_mm: float, girth_mm: float) -> float:
     return float(np.interp(girth_mm, girths, candidates))  # girth grows monotonically with height
 
 
+def _ball_girth_mm(plan: PlanProfile, xk_mm: tuple, height_k_mm: tuple, length_mm: float) -> float:
+    """
+    The ball girth of a flat last (no heel pitch) with these heights, taped as a foot's is (:mod:`.measurements`):
+    round the convex hull of its section in the vertical plane through the points the ball-width caliper touches
+    (the widest medial and lateral points of the widest line over :data:`._scan_measure.BALL_RANGE` x length,
+    among the stations :meth:`Last.tube` builds).
+    """
+    probe = Last(plan, xk_mm, height_k_mm, length_mm, 0.0, 0.0)
+    x = stations(plan.start_mm, plan.end_mm, STATIONS)  # the caliper touches the built last's sections
+    x = x[(x >= BALL_RANGE[0] * length_mm) & (x <= BALL_RANGE[1] * length_mm)]
+    y_lat, y_med = plan(x)
+    medial = np.array([x[np.argmax(y_med)], y_med.max()])
+    lateral = np.array([x[np.argmin(y_lat)], y_lat.min()])
+    # the section in that plane: points along the line through both contacts (a little beyond them) ...
+    along = (medial - lateral) / np.linalg.norm(medial - lateral)
+    s = np.linspace(-15.0, np.linalg.norm(medial - lateral) + 15.0, 600)
+    xy = lateral + s[:, None] * along
+    centre, half, z_mid, below, above = probe.sections(xy[:, 0], sprung=False)
+    # ... and at each the section's top and bottom at that distance from its centre line
+    reach = np.abs(xy[:, 1] - centre) / half
+    inside = reach < 1.0
+    r = np.clip(reach, 0.0, 1.0)
+    top = z_mid + above * (1.0 - r ** EXPONENT_ABOVE) ** (1.0 / EXPONENT_ABOVE)
+    bottom = z_mid - below * (1.0 - r ** EXPONENT_BELOW) ** (1.0 / EXPONENT_BELOW)
+    points = np.concatenate([np.column_stack([s, top])[inside], np.column_stack([s, bottom])[inside]])
+    return hull_perimeter(points)
+
+
 def last(params: ShoeParams, foot_mesh: trimesh.Trimesh | None = None) -> Last:
     """
     The last (inside of the shoe) for these parameters, right foot.
@@ -396,13 +429,29 @@ def last(params: ShoeParams, foot_mesh: trimesh.Trimesh | None = None) -> Last:
                                 toe_shape=params.toe_shape)
     _, half = plan.centre_half(np.array([0.55 * L, 0.72 * L]))
     ease = params.girth_ease_mm
-    ball_h = max(_height_for_girth(half[1], foot.ball_girth_mm + ease), MIN_BALL_HEIGHT_MM)
-    instep_h = max(_height_for_girth(half[0], foot.instep_girth_mm + ease), ball_h) + params.instep_room_mm
-    collar_h = params.collar_height_mm
-    rear_h = max(collar_h + 30.0, instep_h + 10.0)
-    toe_h = float(np.clip(0.62 * ball_h, 16.0, 30.0))
-    xk = (0.0, 0.30 * L, 0.55 * L, 0.72 * L, 0.88 * L, params.inner_length_mm)
-    hk = (rear_h, rear_h, instep_h, ball_h, toe_h, 0.75 * toe_h)
+    instep_girth_h = _height_for_girth(half[0], foot.instep_girth_mm + ease)
+    # the ball height holds over the ball line, from the 5th metatarsal head (0.64 L) to the 1st (0.72 L)
+    xk = (0.0, 0.30 * L, 0.55 * L, 0.64 * L, 0.72 * L, 0.88 * L, params.inner_length_mm)
+
+    def heights(ball_h: float, instep_room_mm: float = 0.0) -> tuple:
+        instep_h = max(instep_girth_h, ball_h) + instep_room_mm
+        rear_h = max(params.collar_height_mm + 30.0, instep_h + 10.0)
+        toe_h = float(np.clip(0.62 * ball_h, 16.0, 30.0))
+        return (rear_h, rear_h, instep_h, ball_h, ball_h, toe_h, 0.75 * toe_h)
+
+    # the ball girth is taped on the oblique plane through the metatarsal heads (geometry.measurements): find
+    # the ball height whose last reads the foot's ball girth plus the ease there
+    target = foot.ball_girth_mm + ease
+    first = _height_for_girth(half[1], target)
+    low, high = 0.5 * first, 1.2 * first
+    for _ in range(30):  # bisection: the oblique girth grows with the ball height
+        middle = 0.5 * (low + high)
+        if _ball_girth_mm(plan, xk, heights(middle), L) < target:
+            low = middle
+        else:
+            high = middle
+    ball_h = max(0.5 * (low + high), MIN_BALL_HEIGHT_MM)
+    hk = heights(ball_h, params.instep_room_mm)
     spring_end = plan.grown(params.wall_thickness_mm + WELT_MM).end_mm
     the_last = Last(plan, xk, hk, L, params.sole_thickness_mm, params.heel_height_mm, params.collar_height_mm,
                     spring_end)

@@ -3,11 +3,11 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from geometry import registry
-from geometry._shape import section_girth
+from geometry._scan_measure import measure
 from geometry.errors import ParameterError
 from geometry.foot import FootMeasurements
 from geometry._manifold import box, to_manifold
-from geometry.shoe import BALL_GIRTH_EASE_MM, BELOW_FRACTION, ShoeParams, last, shoe, shoe_parts
+from geometry.shoe import ShoeParams, last, shoe, shoe_parts
 
 from ._support import (EXAMPLE_FOOT, assert_part_printable, assert_printable, cast_along_x, feet, initials,
                        options_strategy, overlap_mm3)
@@ -82,14 +82,45 @@ def test_cavity_length_measured_by_rays(foot, toe_allowance_mm, toe_shape, heel_
     assert abs(cavity_length_mm(mesh, params) - expected) <= 1.0
 
 
-def test_ball_section_girth_matches_measurement():
+def last_read_as_a_foot(params, foot_length_mm: float | None = None) -> dict:
+    """
+    The last's inner surface measured by the scan's own measurer (one definition of each measurement): the last
+    standing on the floor, cut square at ``foot_length_mm`` if given (so that its ball and instep are looked for
+    at the same fractions of the same length as the foot's).
+    """
+    mesh = last(params).tube()
+    mesh.apply_translation((0.0, 0.0, -mesh.bounds[0, 2]))
+    if foot_length_mm is not None:
+        mesh = mesh.slice_plane([foot_length_mm, 0.0, 0.0], [-1.0, 0.0, 0.0], cap=True)
+    return measure(mesh).values
+
+
+@settings(max_examples=15, deadline=None)
+@given(foot=feet, girth_ease_mm=st.sampled_from([0.0, 4.0, 10.0, 16.0]), toe_allowance_mm=st.floats(5.0, 20.0),
+       toe_shape=st.sampled_from(["round", "almond", "square"]))
+def test_the_last_reads_as_the_foot_plus_the_ease(foot, girth_ease_mm, toe_allowance_mm, toe_shape):
+    # given a flat last (no heel pitch) for a real ANSUR foot, any girth ease and toe room
+    params = registry.parse("shoe", options={"heel_height_mm": 0.0, "girth_ease_mm": girth_ease_mm,
+                                             "toe_allowance_mm": toe_allowance_mm, "toe_shape": toe_shape},
+                            foot=foot, side="right")
+    # when its inner surface is measured the way a scanned foot is
+    whole = last_read_as_a_foot(params)
+    foot_part = last_read_as_a_foot(params, foot["length_mm"])
+    # then it is the foot plus the toe room long, and its girths are the foot's plus the ease
+    assert whole["length_mm"] == pytest.approx(foot["length_mm"] + toe_allowance_mm, abs=1.0)
+    assert foot_part["ball_girth_mm"] == pytest.approx(foot["ball_girth_mm"] + girth_ease_mm, abs=1.0)
+    assert foot_part["instep_girth_mm"] == pytest.approx(foot["instep_girth_mm"] + girth_ease_mm, abs=1.0)
+    assert foot_part["ball_width_mm"] == pytest.approx(foot["ball_width_mm"], abs=1.0)
+
+
+def test_instep_room_raises_the_instep_only():
+    # given the default last and one with 6 mm of instep room
     foot = FootMeasurements.from_dict(EXAMPLE_FOOT)
-    the_last = last(ShoeParams(foot=foot, side="right"))
-    x = np.array([0.72 * foot.length_mm])
-    _, half = the_last.plan.centre_half(x)
-    height = the_last.height_mm(x)
-    girth = section_girth(half, BELOW_FRACTION * height, (1 - BELOW_FRACTION) * height)
-    assert girth[0] == pytest.approx(foot.ball_girth_mm + BALL_GIRTH_EASE_MM, rel=0.01)
+    plain, roomy = last(ShoeParams(foot=foot, side="right")), last(ShoeParams(foot=foot, side="right",
+                                                                              instep_room_mm=6.0))
+    # then the instep section is 6 mm taller, and the ball line and the toe box are as they were
+    x = np.array([0.55, 0.72, 0.88]) * foot.length_mm
+    np.testing.assert_allclose(roomy.height_mm(x) - plain.height_mm(x), [6.0, 0.0, 0.0], atol=1e-9)
 
 
 def test_collar_is_open_and_floor_is_at_sole_thickness():
