@@ -2,8 +2,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
-from customers.models import Customer, MeasurementSet
-
 
 class ProductTemplate(models.Model):
     """A product in the catalogue; `generator_key` names its builder in geometry.registry."""
@@ -33,7 +31,7 @@ class ProductTemplate(models.Model):
 
 
 class Design(models.Model):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="designs")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="designs")
     template = models.ForeignKey(ProductTemplate, on_delete=models.PROTECT, related_name="designs")
     name = models.CharField(max_length=120, blank=True)
     # A read-only link anyone holding it may open; empty until the owner shares the design, and again once they
@@ -70,7 +68,7 @@ class DesignRevision(models.Model):
     parameters = models.JSONField()  # product options, defaults filled in
     measurements = models.JSONField()  # snapshot {"left": {...}, "right": {...}} in mm
     sides = models.JSONField()  # ["left", "right"] or one of them
-    measurement_set = models.ForeignKey(MeasurementSet, null=True, blank=True, on_delete=models.SET_NULL)
+    measurement_set = models.ForeignKey("customers.MeasurementSet", null=True, blank=True, on_delete=models.SET_NULL)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     failure_reason = models.TextField(blank=True)
     report = models.JSONField(default=dict, blank=True)
@@ -129,7 +127,7 @@ class Order(models.Model):
         SHIPPED = "shipped", _("Shipped")
         CANCELLED = "cancelled", _("Cancelled")
 
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="orders")
     design = models.ForeignKey(Design, on_delete=models.PROTECT, related_name="orders")
     revision = models.ForeignKey(DesignRevision, on_delete=models.PROTECT, related_name="orders")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLACED)

@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from configurator.models import Design, DesignRevision, Order, ProductTemplate, RevisionFile
-from customers.roles import user_sees_all_designs
+from customers.selectors import user_sees_all_designs
 
 User = AbstractBaseUser | AnonymousUser
 

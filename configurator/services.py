@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 import hashlib
 import logging
 import secrets
@@ -5,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import trimesh
 from django.conf import settings
@@ -24,9 +26,11 @@ from geometry.params import Params
 from configurator.models import Design, DesignRevision, Order, ProductTemplate, RevisionFile
 from configurator.progress import progress_send
 from configurator.selectors import revision_latest_done
-from customers.models import Customer, MeasurementSet
 from customers.selectors import measurement_set_feet, measurement_set_get_for_user, scan_foot_mesh
 from customers.services import FOOT_SIDES, feet_validate, measurement_set_record, parameter_error_to_application_error
+
+if TYPE_CHECKING:  # annotations only: this app reaches customers through its services and selectors
+    from customers.models import Customer, MeasurementSet
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 
 from geometry import registry
 from configurator.api.views import DesignOutputSerializer, RevisionOutputSerializer
-from geometry.foot import MEASUREMENT_RANGES_MM, TYPICAL_FOOT_MM
+from geometry.foot import TYPICAL_FOOT_MM
 from configurator.option_text import option_presented
 from configurator.selectors import (
     design_get_by_share_token,
@@ -19,8 +19,12 @@ from configurator.selectors import (
     revision_latest,
     revision_list_for_design,
 )
-from customers.models import Measurement
-from customers.selectors import customer_for_user_get, measurement_set_list, measurement_set_presented
+from customers.selectors import (
+    customer_for_user_get,
+    measurement_kinds_presented,
+    measurement_set_list,
+    measurement_set_presented,
+)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -65,10 +69,7 @@ def configure(request: HttpRequest, slug: str) -> HttpResponse:
         "design": DesignOutputSerializer(design, context={"request": request}).data if design else None,
         "revision": _revision_data(request, revision),
         "feet": feet,
-        "measurement_fields": [
-            {"name": name, "label": str(Measurement.Kind(name).label), "min": low, "max": high}
-            for name, (low, high) in MEASUREMENT_RANGES_MM.items()
-        ],
+        "measurement_fields": measurement_kinds_presented(),
         "measurement_sets": [
             {**item, "measured_at": item["measured_at"].isoformat(),
              "foot_urls": {side: reverse("api:measurement-set-foot", kwargs={"measurement_set_id": item["id"], "side": side}) for side in item["feet"]}}

@@ -11,6 +11,13 @@ from config.exceptions import ApplicationError
 from geometry import sizing
 from geometry.foot import MEASUREMENT_RANGES_MM
 from customers.models import ChannelIdentity, Customer, FootScan, FootScanFile, Measurement, MeasurementSet
+# Who may do what is a read other apps need: they ask it here, through the selectors (see customers/roles.py).
+from customers.roles import (  # noqa: F401
+    EXPORT_PRINT_FILES_PERMISSION,
+    user_can_export_print_files,
+    user_is_store_staff,
+    user_sees_all_designs,
+)
 
 
 def customer_for_user_get(*, user: AbstractBaseUser) -> Customer | None:
@@ -43,6 +50,14 @@ def measurement_set_feet(*, measurement_set: MeasurementSet) -> dict[str, dict[s
 
 def measurement_set_latest(*, customer: Customer | None) -> MeasurementSet | None:
     return measurement_set_list(customer=customer).first()
+
+
+def measurement_kinds_presented() -> list[dict]:
+    """The six measurements a product is built from, with their label in the reader's language and range in mm."""
+    return [
+        {"name": name, "label": str(Measurement.Kind(name).label), "min": low, "max": high}
+        for name, (low, high) in MEASUREMENT_RANGES_MM.items()
+    ]
 
 
 def measurement_set_extras(*, measurement_set: MeasurementSet) -> dict[str, dict[str, float]]:

@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from configurator.selectors import revision_list_done
-from customers.roles import EXPORT_PRINT_FILES_PERMISSION
+from customers.selectors import EXPORT_PRINT_FILES_PERMISSION
 
 
 @permission_required(EXPORT_PRINT_FILES_PERMISSION, raise_exception=True)

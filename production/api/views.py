@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from configurator.selectors import revision_list_done
-from customers.roles import user_can_export_print_files
+from customers.selectors import user_can_export_print_files
 from production.services import print_files_export
 
 
