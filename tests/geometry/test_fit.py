@@ -2,7 +2,6 @@ import io
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,8 @@ from geometry import registry
 from geometry.avatar import foot_avatar
 from geometry.errors import ParameterError
 from geometry.fit import SHOE_THRESHOLDS_MM, fit_check
-from geometry.foot import FootMeasurements
+from geometry.foot import MEASUREMENT_RANGES_MM, FootMeasurements
+from geometry.scan import scan_measure
 
 from ._support import EXAMPLE_FOOT, feet
 
@@ -170,7 +170,6 @@ def test_heatmap_shows_the_fit():
     assert green(fits_px) > 20_000
     assert red(fits_px) < 300
     assert red(tight_px) > 5 * max(red(fits_px), 100)
-    assert fits["seconds"] < 5.0
 
 
 def test_toe_room_thresholds_are_documented_in_the_result():
@@ -228,33 +227,37 @@ def test_bad_inputs_are_refused():
     assert error.value.field == "foot_mesh"
 
 
-def test_fast_for_a_20k_vertex_foot():
-    # given a foot of ~20k vertices (the avatar subdivided), as a scan would be
+def test_a_finer_mesh_of_the_same_foot_reads_the_same():
+    # given a foot of ~20k vertices (the avatar subdivided twice: the same surface), as a scan would be
+    # (how long the check takes on it: bench/bench_fit.py)
     params = shoe(EXAMPLE_FOOT)
-    mesh = foot_avatar(params.foot, "right").subdivide().subdivide()
-    assert len(mesh.vertices) > 20_000
-    fit_check("shoe", params, mesh, heatmap=False)  # warm up
-    seconds = []
-    for _ in range(3):  # the best of three: other jobs share this machine
-        started = time.perf_counter()
-        result = fit_check("shoe", params, mesh, heatmap=False)
-        seconds.append(time.perf_counter() - started)
-    assert min(seconds) < 1.0
-    assert result["verdict"] == "fits", result["regions"]
+    coarse = foot_avatar(params.foot, "right")
+    fine = coarse.subdivide().subdivide()
+    assert len(fine.vertices) > 20_000
+    # when both are checked
+    results = [fit_check("shoe", params, mesh, heatmap=False) for mesh in (coarse, fine)]
+    # then both fit, region by region within a few tenths of a millimetre
+    for name in SHOE_REGIONS:
+        values = [result["regions"][name]["value_mm"] for result in results]
+        assert values[1] == pytest.approx(values[0], abs=0.4), name
+    assert results[1]["verdict"] == "fits", results[1]["regions"]
 
 
 @pytest.mark.skipif(not SCAN.exists(), reason="the Foot3D scan is not here")
-def test_a_real_scan_gives_a_sane_answer():
-    # given the Foot3D scan 0044 (metres, open at the leg, turned a little; probably a left foot) in mm
-    mesh = trimesh.load(SCAN, process=False)
-    mesh.apply_scale(1000.0)
+def test_on_a_real_scan_the_toe_room_follows_the_product_length():
+    # given the Foot3D laser scan 0044 (with its shin) measured into the canonical frame
+    result = scan_measure(trimesh.load(SCAN, process=False))
+    foot = {key: result.measurements[key] for key in MEASUREMENT_RANGES_MM}
     for key, build in (("shoe", shoe), ("insole", insole)):
-        result = fit_check(key, build(dict(EXAMPLE_FOOT, length_mm=270.0), "left"), mesh)
-        # then every region has a value and a status, the foot length is that of the scan (~269 mm)
-        assert result["verdict"] in ("fits", "tight", "loose", "tight_and_loose")
-        assert all(region["value_mm"] is not None for region in result["regions"].values())
-        assert 260.0 < result["foot_length_mm"] < 285.0
-        assert Image.open(io.BytesIO(result["heatmap_png"])).format == "PNG"
+        # when products for that foot, and for a foot 15 mm longer, are checked on it
+        checks = [fit_check(key, build(dict(foot, length_mm=foot["length_mm"] + longer), result.side), result.foot)
+                  for longer in (0.0, 15.0)]
+        # then the foot length read is the scan's, and the longer product has 15 mm more room ahead of the toes
+        for check in checks:
+            assert check["foot_length_mm"] == pytest.approx(foot["length_mm"], abs=3.0)
+            assert Image.open(io.BytesIO(check["heatmap_png"])).format == "PNG"
+        toe_rooms = [check["regions"]["toe"]["value_mm"] for check in checks]
+        assert toe_rooms[1] - toe_rooms[0] == pytest.approx(15.0, abs=2.5), (key, toe_rooms)
 
 
 def test_modules_import_without_django():

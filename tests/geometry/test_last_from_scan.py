@@ -1,0 +1,129 @@
+"""Products shaped by a scanned foot fit that foot (geometry.last_from_scan, and the fit check on the same last)."""
+from functools import lru_cache
+
+import numpy as np
+import pytest
+import trimesh
+from hypothesis import given, settings, strategies as st
+
+from geometry import registry, shoe as shoe_module
+from geometry._scan_frame import frame_find
+from geometry.avatar import foot_avatar
+from geometry.fit import fit_check
+from geometry.foot import MEASUREMENT_RANGES_MM, FootMeasurements
+from geometry.scan import scan_measure
+
+from tests.datafiles import FIND_0015A, SCAN_0044_COLMAP, SCAN_0044_LASER
+
+from ._support import assert_part_printable, feet, overlap_mm3
+
+REAL_SCANS = {"find-0015A": FIND_0015A, "foot3d-0044-laser": SCAN_0044_LASER, "foot3d-0044-colmap": SCAN_0044_COLMAP}
+PRODUCTS = ("shoe", "insole")
+
+
+@lru_cache(maxsize=None)
+def scanned(name: str):
+    """A real scan measured as the app measures an upload: its side, six measurements and cleaned foot."""
+    return scan_measure(trimesh.load(REAL_SCANS[name], process=False))
+
+
+def measurements(result) -> dict:
+    return {key: result.measurements[key] for key in MEASUREMENT_RANGES_MM}
+
+
+def statuses(check: dict) -> dict:
+    return {name: region["status"] for name, region in check["regions"].items()}
+
+
+@pytest.mark.parametrize("key", PRODUCTS)
+@pytest.mark.parametrize("name", list(REAL_SCANS))
+def test_a_product_built_from_a_real_scan_fits_that_scan(name, key):
+    # given a real scan and a product with default options built from its measurements, shaped by the scan
+    result = scanned(name)
+    params = registry.parse(key, options={}, foot=measurements(result), side=result.side)
+    parts = registry.build_parts(key, params, foot_mesh=result.foot)
+    # then every part is still one clean printable solid, and the parts do not overlap
+    for part in parts.values():
+        assert_part_printable(part)
+    names = list(parts)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert overlap_mm3(parts[a], parts[b]) < 0.05, (a, b)
+    # and checked on the scan it fits, every region ok
+    check = fit_check(key, params, result.foot, shaped_by=result.foot, heatmap=False)
+    assert check["verdict"] == "fits", check["regions"]
+    assert set(statuses(check).values()) == {"ok"}
+    assert check["shaped_by_scan"] and check["foot_source"] == "scan"
+
+
+def test_a_scan_with_the_shin_is_judged_below_the_ankle():
+    # given the laser scan 0044, which carries ~20 cm of shin, and a shoe shaped by its cleaned foot
+    result = scanned("foot3d-0044-laser")
+    with_shin = frame_find(trimesh.load(SCAN_0044_LASER, process=False)).foot
+    assert with_shin.bounds[1, 2] > result.foot.bounds[1, 2] + 50.0
+    params = registry.parse("shoe", options={}, foot=measurements(result), side=result.side)
+    # when it is checked on the foot with its shin and on the cleaned foot
+    checks = [fit_check("shoe", params, mesh, shaped_by=result.foot, heatmap=False)
+              for mesh in (with_shin, result.foot)]
+    # then the shin changes nothing: the same regions, and it fits
+    assert checks[0]["verdict"] == "fits", checks[0]["regions"]
+    for region in checks[1]["regions"]:
+        assert checks[0]["regions"][region]["value_mm"] == pytest.approx(checks[1]["regions"][region]["value_mm"],
+                                                                          abs=0.3), region
+
+
+@settings(max_examples=8, deadline=None)
+@given(foot=feet, side=st.sampled_from(["left", "right"]))
+def test_a_product_built_from_a_scanned_avatar_fits_it(foot, side):
+    # given a real ANSUR foot's avatar scanned (measured as an upload would be)
+    result = scan_measure(foot_avatar(FootMeasurements.from_dict(foot), side))
+    for key in PRODUCTS:
+        params = registry.parse(key, options={}, foot=measurements(result), side=result.side)
+        # when the product shaped by that scan is checked on it
+        check = fit_check(key, params, result.foot, shaped_by=result.foot, heatmap=False)
+        # then it fits everywhere
+        assert check["verdict"] == "fits", (key, check["regions"])
+
+
+@pytest.mark.parametrize("name", ["foot3d-0044-laser", "find-0015A"])
+def test_more_room_comes_from_named_options_not_from_the_measurements(name):
+    # given a real scan and shoes shaped by it with the default options, more girth ease, more instep room
+    result = scanned(name)
+    foot = measurements(result)
+
+    def check(**options):
+        params = registry.parse("shoe", options=options, foot=foot, side=result.side)
+        assert params.foot == FootMeasurements.from_dict(foot)  # the measurements stay the scan's
+        return fit_check("shoe", params, result.foot, shaped_by=result.foot, heatmap=False)["regions"]
+
+    default, eased, instep = check(), check(girth_ease_mm=12.0), check(instep_room_mm=6.0)
+    # then girth ease gives room all round (8 mm more girth: ~1.3 mm more each side) ...
+    for region in ("ball_medial", "ball_lateral", "instep"):
+        assert eased[region]["value_mm"] >= default[region]["value_mm"] + 0.8, region
+    # ... and instep room over the instep (6 mm on top, less towards the sides), leaving the ball as it was
+    assert instep["instep"]["value_mm"] >= default["instep"]["value_mm"] + 3.0
+    for region in ("ball_medial", "ball_lateral"):
+        assert instep[region]["value_mm"] == pytest.approx(default[region]["value_mm"], abs=0.5), region
+
+
+@pytest.mark.parametrize("name", [None, "foot3d-0044-laser", "find-0015A"])
+def test_the_fit_checks_the_very_surface_the_shoe_is_built_on(name):
+    # given a parametric last, or one shaped by a real scan
+    result = scanned(name) if name else None
+    foot = measurements(result) if result else {"length_mm": 265.0, "ball_width_mm": 100.0, "ball_girth_mm": 250.0,
+                                                "instep_girth_mm": 255.0, "heel_width_mm": 70.0,
+                                                "arch_height_mm": 18.0}
+    params = registry.parse("shoe", options={}, foot=foot, side=result.side if result else "right")
+    the_last = shoe_module.last(params, result.foot if result else None)
+    cavity = the_last.cavity()
+    # when points just inside and just outside its built surface are tested by the last's own inside test
+    # (away from the capped ends and the flat footbed, where the surface has edges)
+    vertices, normals = np.asarray(cavity.vertices), np.asarray(cavity.vertex_normals)
+    x = vertices[:, 0]
+    _, _, z_mid, below, _ = the_last.sections(x)
+    keep = (x > the_last.plan.start_mm + 15.0) & (x < the_last.plan.end_mm - 15.0) & (vertices[:, 2] > z_mid - 0.5 * below)
+    inner, outer = vertices[keep] - 0.4 * normals[keep], vertices[keep] + 0.4 * normals[keep]
+    inside_inner = the_last.inside(*inner.T)
+    inside_outer = the_last.inside(*outer.T)
+    # then the inside test and the mesh agree: one geometry for the shoe and its fit check
+    assert inside_inner.mean() > 0.99 and (~inside_outer).mean() > 0.99
