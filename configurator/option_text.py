@@ -10,6 +10,8 @@ from geometry.materials import MATERIALS
 
 LABELS = {
     "toe_allowance_mm": (_("Toe room"), _("Room in front of your longest toe.")),
+    "girth_ease_mm": (_("Girth ease"), _("Room around your foot at the ball and the instep, over its own girth.")),
+    "instep_room_mm": (_("Instep room"), _("Extra height over the instep, for a high instep or thick socks.")),
     "wall_thickness_mm": (_("Wall thickness"), _("Thickness of the upper: thicker is sturdier, thinner is lighter.")),
     "sole_thickness_mm": (_("Sole thickness"), _("From the ground to the footbed under the forefoot.")),
     "heel_height_mm": (_("Heel height"), _("How much higher the heel sits than the forefoot.")),
@@ -49,7 +51,7 @@ CHOICE_LABELS = {
 }
 
 GROUPS = {
-    "toe_allowance_mm": "fit", "wall_thickness_mm": "fit", "collar_height_mm": "fit", "heel_cup_mm": "fit",
+    "toe_allowance_mm": "fit", "girth_ease_mm": "fit", "instep_room_mm": "fit", "wall_thickness_mm": "fit", "collar_height_mm": "fit", "heel_cup_mm": "fit",
     "arch_support": "fit", "thickness_mm": "sole", "sole_thickness_mm": "sole", "heel_height_mm": "sole",
     "midsole": "sole", "lattice_density": "sole", "cushioning": "sole", "toe_shape": "style",
     "initials": "personal",
