@@ -51,6 +51,7 @@ run: install
 
 # The whole suite. Each run gets its own Celery queue and channel prefix, so runs sharing a Redis never mix.
 test: install-dev system-deps
+	node --test tests/js/  # the studio's pure modules (store, history, rules, formatting), with Node's own runner
 	SARTORIA_CELERY_QUEUE=sartoria-test-$$$$ SARTORIA_CHANNEL_PREFIX=asgi-test-$$$$ \
 	$(PY) -m config.launcher exec -- $(PY) -m pytest $(PYTEST_ARGS)
 

@@ -1,6 +1,7 @@
 // Strings come from Django's JavaScript catalogue (/jsi18n/, loaded before the modules); numbers, money and dates are
-// formatted with Intl in the page's language.
-const catalog = window;
+// formatted with Intl in the page's language. Nothing here needs a page to load (Node's tests import it): without
+// the catalogue the English text is kept, without a document the language is English.
+const catalog = globalThis;
 
 export const gettext = (text) => (typeof catalog.gettext === "function" ? catalog.gettext(text) : text);
 export const ngettext = (singular, plural, count) =>
@@ -13,7 +14,7 @@ export function interpolate(format, values) {
   return format.replace(/%\((\w+)\)s/g, (_, name) => String(values[name]));
 }
 
-export const language = () => document.documentElement.lang || "en";
+export const language = () => globalThis.document?.documentElement?.lang || "en";
 
 export function formatMoney(amount, currency) {
   const value = Number(amount);

@@ -5,6 +5,17 @@ import { api } from "./api.js";
 
 const POLL_MS = 1500;
 const SAFETY_POLL_MS = 6000;
+const FINISHED = ["done", "failed", "superseded"];
+
+/** A polled revision as the event the socket would have sent: finished 1, model stored 0.7, else 0.1. */
+export function revisionEvent(id, revision) {
+  const finished = FINISHED.includes(revision.status);
+  const modelsReady = revision.models_ready ?? (revision.files || []).some((file) => file.kind === "glb");
+  return {
+    revision: id, status: revision.status, stage: revision.status, fraction: finished ? 1 : modelsReady ? 0.7 : 0.1,
+    detail: revision.failure_reason || "", models_ready: modelsReady, source: "poll", data: revision,
+  };
+}
 
 export class ProgressChannel {
   constructor(designId, onEvent) {
@@ -110,13 +121,9 @@ export class ProgressChannel {
     try {
       const revision = await api("GET", `/api/revisions/${id}/`);
       if (this.watched !== id) return;
-      const finished = ["done", "failed", "superseded"].includes(revision.status);
-      const modelsReady = revision.models_ready ?? (revision.files || []).some((file) => file.kind === "glb");
-      this.onEvent({
-        revision: id, status: revision.status, stage: revision.status, fraction: finished ? 1 : modelsReady ? 0.7 : 0.1,
-        detail: revision.failure_reason || "", models_ready: modelsReady, source: "poll", data: revision,
-      });
-      if (finished) return;
+      const event = revisionEvent(id, revision);
+      this.onEvent(event);
+      if (FINISHED.includes(event.status)) return;
     } catch (error) {
       // a network blip: try again at the next tick
     }
