@@ -20,13 +20,12 @@ from scipy.spatial import ConvexHull, QhullError
 
 from . import _shape
 from .errors import ScanError
+from .measurements import FOOTPRINT_HEIGHT_MM, HEEL_HEIGHT
 
 # (unit, mm per unit, largest extent range of the foot part in that unit). A foot is 150-350 mm long;
 # with some leg or a floor plate the largest extent of its part is 120-1200 mm. The ranges do not overlap.
 UNITS = (("m", 1000.0, 0.12, 1.2), ("cm", 10.0, 12.0, 120.0), ("mm", 1.0, 120.0, 1200.0))
 
-FOOTPRINT_HEIGHT_MM = 40.0   # the footprint is the part below this height (no leg, toes included)
-HEEL_HEIGHT = 0.15           # x fraction: the heel's rearmost point is looked for below 0.15 x length
 HULL_CLUSTER_DEG = 10.0      # hull faces within this angle of a direction count as one supporting plane
 MIN_PART_FRACTION = 0.01     # parts smaller than this share of the largest part's area are dust
 MIN_STANDING_SCORE = 0.5     # real scans score 0.95-1.0 on their floor, and at most 0.6 on any other plane
@@ -474,3 +473,16 @@ def _canonical(surface: Surface, down: np.ndarray, floor_offset: float) -> tuple
     heel_points = points_below(vertices, edges, heights, HEEL_HEIGHT * length)
     translation = np.array([-(heel_points @ axis).min(), -(centre2 @ basis) @ side, floor_offset])
     return rotation, translation, float(length)
+
+
+def floor_frame(mesh: trimesh.Trimesh) -> np.ndarray:
+    """
+    The canonical frame of a foot already standing on z=0 (an avatar, a last's inside): the transform (4, 4)
+    that turns it about z so that the foot's axis (:func:`_canonical`) is x, heel's rearmost point at x=0.
+    """
+    vertices = np.asarray(mesh.vertices, dtype=np.float64)
+    rotation, translation, _ = _canonical(Surface.of(vertices, np.asarray(mesh.faces)), np.array([0.0, 0.0, -1.0]),
+                                          -float(vertices[:, 2].min()))
+    transform = np.eye(4)
+    transform[:3, :3], transform[:3, 3] = rotation, translation
+    return transform

@@ -10,18 +10,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import trimesh
-from scipy.spatial import ConvexHull, QhullError
 
-TRIM_HEIGHT = 0.45       # x length: the leg is cut off at this height (above the ankle bones)
-HEEL_HEIGHT = 0.15       # x length: heel point, toe tip and heel width are looked for below this height
-BALL_RANGE = (0.60, 0.80)
-INSTEP_AT = 0.55
-HEEL_RANGE = (0.0, 0.25)
-ARCH_RANGE = (0.35, 0.60)
-ARCH_STEPS = 11
-ARCH_BAND = 0.15         # x section breadth: the arch is the lowest underside this far in from the medial edge
-SIDE_BAND = 0.10         # x section breadth: edge bands compared to tell the raised medial arch
-TOE_BOX_FROM = 0.80
+from .measurements import (BALL_RANGE, HEEL_HEIGHT, HEEL_RANGE, INSTEP_AT, TOE_BOX_FROM, TRIM_HEIGHT,
+                           arch_from_undersides, ball_girth_mm, hull_perimeter, instep_girth_mm, midfoot_undersides,
+                           section)
+
+__all__ = ["Clipper", "Measured", "hull_perimeter", "measure", "measure_on_floor", "section"]
 
 
 class Clipper:
@@ -67,41 +61,6 @@ class Clipper:
         if len(f) == 0:
             return np.zeros((0, 3))
         return v[np.unique(f)]
-
-
-def section(mesh: trimesh.Trimesh, origin: np.ndarray, normal: np.ndarray) -> np.ndarray:
-    """Segments where a plane cuts the surface, (s, 2, 3) float (empty if it misses)."""
-    lines = trimesh.intersections.mesh_plane(mesh, plane_normal=normal, plane_origin=origin)
-    return np.asarray(lines, dtype=float).reshape(-1, 2, 3)
-
-
-def hull_perimeter(points: np.ndarray) -> float:
-    """Perimeter of the convex hull of (n, 2) points: what a tape measure around them reads."""
-    try:
-        return float(ConvexHull(points).area)  # in 2-D, qhull's "area" is the perimeter
-    except (QhullError, ValueError):
-        return 0.0
-
-
-def _lowest_in_band(segments: np.ndarray, low: float, high: float) -> float:
-    """
-    Lowest z of the section segments (s, 2, 2) in (y, z) within ``low <= y <= high``, clipping each
-    segment to the band exactly (linear interpolation), so the value does not depend on the meshing.
-    """
-    y0, z0, y1, z1 = segments[:, 0, 0], segments[:, 0, 1], segments[:, 1, 0], segments[:, 1, 1]
-    ya, yb = np.minimum(y0, y1), np.maximum(y0, y1)
-    hit = (yb >= low) & (ya <= high)
-    if not hit.any():
-        return np.nan
-    y0, z0, y1, z1 = y0[hit], z0[hit], y1[hit], z1[hit]
-    dy = np.where(np.abs(y1 - y0) < 1e-12, 1e-12, y1 - y0)
-    ends = []
-    for y in (y0, y1, np.full_like(y0, low), np.full_like(y0, high)):
-        t = np.clip((y - y0) / dy, 0.0, 1.0)
-        yy = y0 + t * (y1 - y0)
-        inside = (yy >= low - 1e-9) & (yy <= high + 1e-9)
-        ends.append(np.where(inside, z0 + t * (z1 - z0), np.inf))
-    return float(np.min(ends))
 
 
 @dataclass
@@ -165,17 +124,9 @@ def measure(foot: trimesh.Trimesh) -> Measured:
     ball = clip.points(x=(at(BALL_RANGE[0]), at(BALL_RANGE[1])))
     left, right = ball[np.argmax(ball[:, 1])], ball[np.argmin(ball[:, 1])]
     ball_width = float(left[1] - right[1])
-    # ball girth: vertical plane through both contact points; a tape spans concavities (convex hull)
-    across = left - right
-    normal = np.cross(across, [0.0, 0.0, 1.0])
-    normal /= np.linalg.norm(normal)
-    ball_segments = section(trimmed, (left + right) / 2, normal)
-    in_plane = np.column_stack([ball_segments.reshape(-1, 3) @ (np.cross([0.0, 0.0, 1.0], normal)),
-                                ball_segments.reshape(-1, 3)[:, 2]])
-    ball_girth = hull_perimeter(in_plane)
-    # instep girth: perpendicular section at 55 % of the length
-    instep_segments = section(trimmed, np.array([at(INSTEP_AT), 0.0, 0.0]), np.array([1.0, 0.0, 0.0]))
-    instep_girth = hull_perimeter(instep_segments.reshape(-1, 3)[:, 1:])
+    # ball girth: the oblique plane through both contact points; instep girth: square to the axis
+    ball_girth = ball_girth_mm(trimmed, left, right)
+    instep_girth = instep_girth_mm(trimmed, at(INSTEP_AT))
     # heel width: breadth of the rear quarter below the ankle bones
     heel = clip.points(x=(at(HEEL_RANGE[0]), at(HEEL_RANGE[1])), z=(-np.inf, HEEL_HEIGHT * length))
     heel_width = float(np.ptp(heel[:, 1]))
@@ -184,17 +135,7 @@ def measure(foot: trimesh.Trimesh) -> Measured:
     toe_box_height = float(toe_box[:, 2].max())
 
     # midfoot sections for the arch and the side: lowest underside near each edge
-    xs = at(np.linspace(*ARCH_RANGE, ARCH_STEPS))
-    lowest = np.full((ARCH_STEPS, 2), np.nan)  # [:, 0] the +y edge band, [:, 1] the -y edge band
-    side_bands = np.full((ARCH_STEPS, 2), np.nan)  # the same in the narrower band used to tell the side
-    for k, x in enumerate(xs):
-        segments = section(trimmed, np.array([x, 0.0, 0.0]), np.array([1.0, 0.0, 0.0]))[:, :, 1:]
-        if len(segments) == 0:
-            continue
-        y_max, y_min = segments[:, :, 0].max(), segments[:, :, 0].min()
-        for out, fraction in ((lowest, ARCH_BAND), (side_bands, SIDE_BAND)):
-            band = fraction * (y_max - y_min)
-            out[k] = (_lowest_in_band(segments, y_max - band, y_max), _lowest_in_band(segments, y_min, y_min + band))
+    lowest, side_bands = midfoot_undersides(trimmed, heel_x, length)
 
     # side votes, each positive when the medial side is +y (a right foot)
     ball_mid = (left[1] + right[1]) / 2
@@ -211,8 +152,7 @@ def measure(foot: trimesh.Trimesh) -> Measured:
         if np.isfinite(side_bands[:, 0] - side_bands[:, 1]).any() else 0.0,
     }
     medial_sign = 1.0 if sum(votes.values()) >= 0 else -1.0
-    medial = lowest[:, 0] if medial_sign > 0 else lowest[:, 1]
-    arch_height = float(np.nanmax(medial)) if np.isfinite(medial).any() else np.nan
+    arch_height = arch_from_undersides(lowest, medial_sign)
 
     values = {
         "length_mm": length, "ball_width_mm": ball_width, "ball_girth_mm": ball_girth,
@@ -229,3 +169,14 @@ def measure(foot: trimesh.Trimesh) -> Measured:
     crease_density = float(edge_lengths[angles > np.radians(30)].sum() / max(trimmed.area, 1e-9))
     return Measured(values=values, medial_sign=medial_sign, side_votes=votes, open_edges_mm=open_edges,
                     crease_density=crease_density, foot=trimmed)
+
+
+def measure_on_floor(foot: trimesh.Trimesh) -> Measured:
+    """
+    :func:`measure` a foot-shaped mesh already standing on z=0 with its toe towards +x (an avatar, a last's
+    inside) as a scan of it would be measured: first turned onto its own axis (:func:`._scan_frame.floor_frame`).
+    ``Measured.foot`` is in that frame.
+    """
+    from ._scan_frame import floor_frame  # the frame module imports the definitions this module uses
+
+    return measure(foot.copy().apply_transform(floor_frame(foot)))

@@ -16,6 +16,13 @@ from scipy.interpolate import CubicHermiteSpline, PchipInterpolator
 
 ProgressFn = Callable[[str, float], None] | None
 
+BELOW_FRACTION = 0.3
+"""Share of a section's height below its widest line: the last's and the avatar's sections alike."""
+EXPONENT_BELOW = 5.0
+"""Superellipse exponent of a section's lower half: a flat underside."""
+EXPONENT_ABOVE = 2.6
+"""Superellipse exponent of a section's upper half: a rounded top."""
+
 
 def report(on_progress: ProgressFn, stage: str, fraction: float) -> None:
     """Call ``on_progress`` if given (fraction clipped to [0, 1])."""
@@ -241,7 +248,7 @@ def slab_mesh(x_mm: np.ndarray, y_lat_mm: np.ndarray, y_med_mm: np.ndarray, acro
 
 def tube_mesh(x_mm: np.ndarray, y_centre_mm: np.ndarray, half_width_mm: np.ndarray, z_mid_mm: np.ndarray,
               below_mm: np.ndarray, above_mm: np.ndarray, around: int,
-              exponent_below: float = 5.0, exponent_above: float = 2.6) -> trimesh.Trimesh:
+              exponent_below: float = EXPONENT_BELOW, exponent_above: float = EXPONENT_ABOVE) -> trimesh.Trimesh:
     """
     Loft superelliptic cross-sections (in y–z planes) along x into a closed, capped tube.
 
@@ -278,8 +285,8 @@ def tube_mesh(x_mm: np.ndarray, y_centre_mm: np.ndarray, half_width_mm: np.ndarr
     return _oriented(vertices, np.concatenate([sides, cap0, cap1]))
 
 
-def section_points(half_width_mm, below_mm, above_mm, around: int, exponent_below: float = 5.0,
-                   exponent_above: float = 2.6) -> tuple[np.ndarray, np.ndarray]:
+def section_points(half_width_mm, below_mm, above_mm, around: int, exponent_below: float = EXPONENT_BELOW,
+                   exponent_above: float = EXPONENT_ABOVE) -> tuple[np.ndarray, np.ndarray]:
     """
     Points of the sections relative to their widest line's centre.
 
@@ -299,8 +306,8 @@ def section_points(half_width_mm, below_mm, above_mm, around: int, exponent_belo
     return half * fy, size_z * fz
 
 
-def section_girth(half_width_mm, below_mm, above_mm, exponent_below: float = 5.0,
-                  exponent_above: float = 2.6) -> np.ndarray:
+def section_girth(half_width_mm, below_mm, above_mm, exponent_below: float = EXPONENT_BELOW,
+                  exponent_above: float = EXPONENT_ABOVE) -> np.ndarray:
     """
     Perimeter of the sections.
 

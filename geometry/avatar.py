@@ -9,9 +9,11 @@ How it is made (all from :mod:`._shape`, the building blocks of the shoe's last)
 
 * plan: :meth:`.PlanProfile.for_foot` with the foot's own length (no toe allowance), ball width and
   heel width; so the avatar is exactly ``length_mm`` long and ``ball_width_mm`` wide;
-* sections: the last's superelliptic sections (flat below, rounder above), their height solved at the
-  ball (:data:`BALL_STATION`) and the instep (:data:`INSTEP_STATION`) so that the section's perimeter
-  -- what a tape measure reads -- is the measured girth;
+* sections: the last's superelliptic sections (flat below, rounder above); the height at the instep
+  (:data:`INSTEP_STATION`) is solved so that the section's perimeter -- what a tape measure reads -- is
+  the instep girth, and the height at the ball (:data:`BALL_STATION`) so that the tape in the ball
+  girth's oblique plane through the metatarsal heads (:func:`.measurements.ball_girth_mm`) reads the
+  ball girth: the avatar, measured as a scan, reads back what it was built from;
 * toes: the top falls from the ball to a toe height (:data:`TOE_HEIGHT_FRACTION` of the ball height)
   and the toe tip is rounded in side view, its bottom curving up off the floor;
 * heel: rounded in side view (radius :data:`HEEL_ROUND_FRACTION` of the length) and rounder in section
@@ -31,23 +33,27 @@ import numpy as np
 import trimesh
 
 from ._manifold import to_manifold, to_trimesh
-from ._shape import PlanProfile, end_rounding, mirror_y, pchip, section_points, smoothstep, stations, tube_mesh
+from ._shape import (BELOW_FRACTION, EXPONENT_ABOVE, EXPONENT_BELOW, PlanProfile, end_rounding, mirror_y, pchip,
+                     section_points, smoothstep, stations, tube_mesh)
 from .errors import ParameterError
 from .foot import FootMeasurements
+from .measurements import BALL_RANGE, INSTEP_AT
 
 STATIONS = 72           # sections along the foot (landmark stations are added to these)
 AROUND = 48             # points per section
-BELOW_FRACTION = 0.3    # share of a section's height below its widest line (as the last)
-EXPONENT_BELOW = 5.0    # flat underside (as the last) from the midfoot forwards ...
-HEEL_EXPONENT_BELOW = 3.0  # ... rounder under the heel (the heel pad), blending in between:
-HEEL_BLEND = (0.3, 0.55)   # fractions of the length (flat again at the instep station)
-EXPONENT_ABOVE = 2.6    # rounded top
+HEEL_EXPONENT_BELOW = 3.0  # the underside is rounder under the heel (the heel pad) than the last's flat
+HEEL_BLEND = (0.3, 0.55)   # EXPONENT_BELOW, blending in between these fractions of the length
 MIN_HEIGHT_MM = 12.0    # flattest ball / instep section we make
 
 BALL_STATION = 0.72
-"""Where the ball girth is measured, as a fraction of the length from the heel (the last uses the same)."""
-INSTEP_STATION = 0.55
+"""Where the ball height knot is, as a fraction of the length (the ball girth is taped obliquely, see
+:func:`.measurements.ball_girth_mm`)."""
+INSTEP_STATION = INSTEP_AT
 """Where the instep girth is measured, as a fraction of the length from the heel (the last uses the same)."""
+READ_BACK_TOLERANCE_MM = 0.1
+"""The avatar's shape is refined until, measured as a scan, it reads its measurements within this ..."""
+MAX_STEPS = 8
+"""... or for this many builds."""
 REAR_STATION = 0.25
 """Behind this the foot body keeps its rear height (the ankle stub stands on it)."""
 TOE_STATION = 0.88
@@ -164,19 +170,70 @@ def _height_for_girth(half_mm: float, girth_mm: float) -> float:
     return float(np.interp(girth_mm, girths, candidates))
 
 
-def avatar_profile(foot: FootMeasurements) -> AvatarProfile:
-    """The avatar's shape functions for these measurements (right foot)."""
+def _profile(length_mm: float, width_mm: float, heel_mm: float, ball_height_mm: float, instep_height_mm: float,
+             arch_lift_mm: float) -> AvatarProfile:
+    """The avatar's shape functions for a plan of these dimensions, section heights and arch lift."""
+    L = length_mm
+    plan = PlanProfile.for_foot(length_mm=L, total_length_mm=L, ball_width_mm=width_mm, heel_width_mm=heel_mm)
+    ball, instep = max(ball_height_mm, MIN_HEIGHT_MM), max(instep_height_mm, MIN_HEIGHT_MM)
+    rear = max(instep + 12.0, 0.24 * L)
+    toe = min(float(np.clip(TOE_HEIGHT_FRACTION * ball, 14.0, 26.0)), 0.9 * ball)
+    # the ball height holds from the 5th metatarsal head (the plan's lateral widest point, behind the 1st) to
+    # BALL_STATION, so that the oblique tape between the two heads crosses sections of the ball's height
+    fine = np.linspace(BALL_RANGE[0] * L, BALL_STATION * L, 401)
+    lateral = float(fine[np.argmin(plan(fine)[0])])
+    plateau = (lateral,) if INSTEP_STATION * L + 0.04 * L < lateral < BALL_STATION * L - 0.01 * L else ()
+    xk = (0.0, REAR_STATION * L, INSTEP_STATION * L) + plateau + (BALL_STATION * L, TOE_STATION * L, L)
+    hk = (rear, rear, instep) + (ball,) * len(plateau) + (ball, toe, 0.85 * toe)
+    return AvatarProfile(plan, L, heel_mm, max(arch_lift_mm, 0.0), xk, hk, toe)
+
+
+_SOLVED = ("length_mm", "ball_width_mm", "heel_width_mm", "ball_girth_mm", "instep_girth_mm", "arch_height_mm")
+
+
+def _solve(foot: FootMeasurements) -> tuple[AvatarProfile, trimesh.Trimesh]:
+    """
+    The profile and body that, measured as a scan (:func:`._scan_measure.measure_on_floor`: turned onto the
+    footprint's own axis first), read back ``foot``.
+
+    Six inputs are refined by secant steps, each against its own reading: plan length, width and heel
+    width (the footprint's axis is a degree or two off the plan's x), the ball and instep section heights
+    (the oblique ball tape crosses several sections, so there is no closed form) and the arch lift (the
+    rounded underside adds to it near the edge). Starting from the typed values and the square sections
+    whose perimeters are the girths, three or four steps bring every reading within
+    :data:`READ_BACK_TOLERANCE_MM`.
+    """
+    from ._scan_measure import measure_on_floor  # the scan's measuring imports nothing from here
+
     L = foot.length_mm
     plan = PlanProfile.for_foot(length_mm=L, total_length_mm=L, ball_width_mm=foot.ball_width_mm,
                                 heel_width_mm=foot.heel_width_mm)
     _, half = plan.centre_half(np.array([INSTEP_STATION * L, BALL_STATION * L]))
-    instep = max(_height_for_girth(half[0], foot.instep_girth_mm), MIN_HEIGHT_MM)
-    ball = max(_height_for_girth(half[1], foot.ball_girth_mm), MIN_HEIGHT_MM)
-    rear = max(instep + 12.0, 0.24 * L)
-    toe = min(float(np.clip(TOE_HEIGHT_FRACTION * ball, 14.0, 26.0)), 0.9 * ball)
-    xk = (0.0, REAR_STATION * L, INSTEP_STATION * L, BALL_STATION * L, TOE_STATION * L, L)
-    hk = (rear, rear, instep, ball, toe, 0.85 * toe)
-    return AvatarProfile(plan, L, foot.heel_width_mm, foot.arch_height_mm, xk, hk, toe)
+    target = np.array([getattr(foot, key) for key in _SOLVED])
+    step = np.array([L, foot.ball_width_mm, foot.heel_width_mm, _height_for_girth(half[1], foot.ball_girth_mm),
+                     _height_for_girth(half[0], foot.instep_girth_mm), foot.arch_height_mm])
+    slope = np.array([1.0, 1.0, 1.0, 1.6, 1.6, 1.0])  # reading per unit of input, near enough for the first step
+    floor = np.array([0.5 * L, 0.5 * foot.ball_width_mm, 0.5 * foot.heel_width_mm, MIN_HEIGHT_MM, MIN_HEIGHT_MM, 0.0])
+    previous = None
+    for _ in range(MAX_STEPS):
+        profile = _profile(*step)
+        body = _body(profile)
+        values = measure_on_floor(body).values
+        error = np.array([values[key] for key in _SOLVED]) - target
+        if (np.abs(error) <= READ_BACK_TOLERANCE_MM).all() or not np.isfinite(error).all():
+            break
+        if previous is not None:
+            moved = step - previous[0]
+            ok = np.abs(moved) > 1e-6
+            slope = np.where(ok, np.clip((error - previous[1]) / np.where(ok, moved, 1.0), 0.3, 3.0), slope)
+        previous = (step, error)
+        step = np.maximum(step - error / slope, floor)
+    return profile, body
+
+
+def avatar_profile(foot: FootMeasurements) -> AvatarProfile:
+    """The avatar's shape functions for these measurements (right foot)."""
+    return _solve(foot)[0]
 
 
 def _stations(profile: AvatarProfile) -> np.ndarray:
@@ -216,8 +273,8 @@ def _body(profile: AvatarProfile) -> trimesh.Trimesh:
     return trimesh.Trimesh(vertices=vertices, faces=mesh.faces, process=False)
 
 
-def _leg(profile: AvatarProfile) -> manifold3d.Manifold:
-    """The ankle stub: a tapered superelliptic column standing in the heel, up to the leg top."""
+def _leg(profile: AvatarProfile, top_mm: float) -> manifold3d.Manifold:
+    """The ankle stub: a tapered superelliptic column standing in the heel, up to ``top_mm``."""
     L = profile.length_mm
     theta = np.linspace(0.0, 2 * np.pi, 40, endpoint=False)
     p = 2.2
@@ -229,7 +286,7 @@ def _leg(profile: AvatarProfile) -> manifold3d.Manifold:
     rear = profile.height_k_mm[0]
     # start well inside the body: above the arch lift and the heel rounding, where the body is wider
     z0 = max(0.45 * rear, profile.arch_height_mm + 8.0)
-    z1 = LEG_TOP_FRACTION * L
+    z1 = top_mm
     solid = manifold3d.Manifold.extrude(manifold3d.CrossSection([section]), z1 - z0, n_divisions=12,
                                         scale_top=LEG_TAPER)
     return solid.translate((x_c, y_c, z0))
@@ -251,8 +308,8 @@ def foot_avatar(foot: FootMeasurements, side: str) -> trimesh.Trimesh:
     mesh : trimesh.Trimesh
       Watertight, one body, outward normals; heel at x=0, toe tip at ``x = length_mm``, standing on
       z=0 (the lateral underside touches the floor, the medial arch is ``arch_height_mm`` up),
-      ``ball_width_mm`` wide, ``heel_width_mm`` across the heel; the sections at
-      ``BALL_STATION * length_mm`` and ``INSTEP_STATION * length_mm`` have the measured girths. Medial
+      ``ball_width_mm`` wide, ``heel_width_mm`` across the heel; measured as a scan
+      (:mod:`.measurements`) it reads its ball and instep girths. Medial
       side +y for the right foot, -y for the left. About 8,000 triangles.
 
     Raises
@@ -265,6 +322,6 @@ def foot_avatar(foot: FootMeasurements, side: str) -> trimesh.Trimesh:
                              allowed="the six foot measurements in mm")
     if side not in ("left", "right"):
         raise ParameterError("side", "side must be left or right", value=side, allowed="'left' or 'right'")
-    profile = avatar_profile(foot)
-    mesh = to_trimesh(to_manifold(_body(profile)) + _leg(profile))
+    profile, body = _solve(foot)
+    mesh = to_trimesh(to_manifold(body) + _leg(profile, LEG_TOP_FRACTION * foot.length_mm))
     return mirror_y(mesh) if side == "left" else mesh
