@@ -47,11 +47,12 @@ from ._scan_load import ACCEPTED_FORMATS, SCAN_LIMITS, ScanLimits, scan_load
 from ._scan_measure import measure
 from .errors import ParameterError, ScanError
 from .foot import MEASUREMENT_RANGES_MM, FootMeasurements
+from .measurements import KEYS
 
 __all__ = ["ACCEPTED_FORMATS", "ANSUR_RANGES_MM", "SCAN_LIMITS", "ScanError", "ScanLimits", "ScanResult",
-           "measure_scan_file", "scan_load", "scan_measure"]
+           "measure_scan_file", "scan_load", "scan_measure", "uncertainty"]
 
-MEASUREMENT_KEYS = tuple(MEASUREMENT_RANGES_MM) + ("toe_box_height_mm",)
+MEASUREMENT_KEYS = KEYS  # the six product measurements, then the toe-box height
 
 # Smallest and largest of all 6,068 ANSUR II subjects (both sexes, tests/data/PROVENANCE.md): a value outside
 # is possible but rare enough to make the scan suspect (a quality note, not an error).
@@ -64,6 +65,23 @@ ANSUR_RANGES_MM = {
 TOE_BOX_RANGE_MM = (10.0, 80.0)
 NOISY_CREASES_PER_MM = 0.02   # length of > 30 degree creases per mm^2 of surface; clean scans read ~0.005
 OPEN_SOLE_MM = 300.0          # more open edge than this below the ankle: the sole was not captured
+
+# Uncertainty (plus or minus mm) of each measurement from the scan's quality, added in quadrature:
+# * the method's own: what the scan reads on avatars of known measurements and on the same surface re-meshed
+#   or re-posed (within 0.1 mm and 0.5 mm), with margin for real surfaces;
+# * noise: a noisy surface lies outside the true one at its ends and sides. The outward error per surface is
+#   END_MM_PER_CREASE x the crease density above a clean scan's; a length or width has two such surfaces, a
+#   girth a whole tape round (GIRTH_NOISE_FACTOR of them). Calibrated on the one pair of scans of the same
+#   foot we have: the phone-photo (COLMAP) twin of scan 0044, crease density 0.055, reads its heel and toe
+#   ~5 mm outside the laser scan's, its ball width 8.5 mm and ball girth 19 mm more;
+# * an open sole: girths are closed across it with a straight tape, the arch is read at the scanned edge.
+BASE_UNCERTAINTY_MM = {"length_mm": 1.0, "ball_width_mm": 1.0, "ball_girth_mm": 1.5, "instep_girth_mm": 1.5,
+                       "heel_width_mm": 1.0, "arch_height_mm": 1.0, "toe_box_height_mm": 1.0}
+CLEAN_CREASES_PER_MM = 0.005
+END_MM_PER_CREASE = 110.0
+NOISE_SURFACES = {"length_mm": 2.0, "ball_width_mm": 2.0, "ball_girth_mm": 3.5, "instep_girth_mm": 3.5,
+                  "heel_width_mm": 2.0, "arch_height_mm": 1.0, "toe_box_height_mm": 1.0}
+OPEN_SOLE_UNCERTAINTY_MM = {"ball_girth_mm": 1.5, "instep_girth_mm": 1.5, "arch_height_mm": 3.0}
 
 
 @dataclass
@@ -79,6 +97,8 @@ class ScanResult:
       Unit assumed for the file: ``"mm"``, ``"cm"`` or ``"m"``.
     measurements : dict of str to float
       The six :data:`MEASUREMENT_RANGES_MM` keys plus ``toe_box_height_mm``, mm, rounded to 0.1.
+    uncertainty_mm : dict of str to float
+      The same keys: plus or minus mm of each measurement from the scan's quality (:func:`uncertainty`).
     quality : dict
       ``{"grade": "good" | "fair" | "poor", "score": 0..1, "notes": [str, ...]}``.
     foot : trimesh.Trimesh
@@ -93,11 +113,13 @@ class ScanResult:
     quality: dict
     foot: trimesh.Trimesh = field(repr=False)
     transform: np.ndarray = field(repr=False, default_factory=lambda: np.eye(4))
+    uncertainty_mm: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        """JSON-safe: the measurements at top level, then ``side``, ``units`` and ``quality``."""
+        """JSON-safe: the measurements at top level, then ``side``, ``units``, ``uncertainty_mm`` and ``quality``."""
         out = {key: float(value) for key, value in self.measurements.items()}
         out.update(side=self.side, units=self.units,
+                   uncertainty_mm={key: float(value) for key, value in self.uncertainty_mm.items()},
                    quality={"grade": self.quality["grade"], "score": float(self.quality["score"]),
                             "notes": [str(note) for note in self.quality["notes"]]})
         return out
@@ -109,6 +131,31 @@ class ScanResult:
 
 def _grade(score: float) -> str:
     return "good" if score >= 0.8 else "fair" if score >= 0.5 else "poor"
+
+
+def uncertainty(*, crease_density: float, open_sole: bool) -> dict[str, float]:
+    """
+    Plus or minus mm of each measurement for a scan of this quality (see :data:`BASE_UNCERTAINTY_MM`).
+
+    Parameters
+    ----------
+    crease_density : float
+      Length of > 30 degree creases per mm² of surface (:class:`._scan_measure.Measured`).
+    open_sole : bool
+      The sole was not captured (:data:`OPEN_SOLE_MM` of open edge or more below the ankle).
+
+    Returns
+    -------
+    uncertainty_mm : dict of str to float
+      :data:`MEASUREMENT_KEYS` to mm, rounded up to 0.1.
+    """
+    outward_mm = END_MM_PER_CREASE * max(0.0, crease_density - CLEAN_CREASES_PER_MM)
+    out = {}
+    for key in MEASUREMENT_KEYS:
+        parts = (BASE_UNCERTAINTY_MM[key], NOISE_SURFACES[key] * outward_mm,
+                 OPEN_SOLE_UNCERTAINTY_MM.get(key, 0.0) if open_sole else 0.0)
+        out[key] = float(np.ceil(10.0 * np.sqrt(sum(part * part for part in parts)) - 1e-9) / 10.0)
+    return out
 
 
 def scan_measure(mesh: trimesh.Trimesh, *,
@@ -201,7 +248,9 @@ def scan_measure(mesh: trimesh.Trimesh, *,
     return ScanResult(side="right" if measured.medial_sign > 0 else "left", units=frame.units,
                       measurements={key: values[key] for key in MEASUREMENT_KEYS},
                       quality={"grade": _grade(score), "score": score, "notes": notes},
-                      foot=measured.foot, transform=frame.transform)
+                      foot=measured.foot, transform=frame.transform,
+                      uncertainty_mm=uncertainty(crease_density=measured.crease_density,
+                                                 open_sole=measured.open_edges_mm > OPEN_SOLE_MM))
 
 
 def measure_scan_file(data: bytes, filename: str, *, on_progress: Callable[[str, float], None] | None = None,

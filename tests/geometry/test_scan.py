@@ -22,7 +22,7 @@ from geometry.scan import (ACCEPTED_FORMATS, SCAN_LIMITS, ScanLimits, ScanResult
 from tests.datafiles import MESHES_DIR as MESHES
 SCANS = ("foot3d_0044_scan.ply", "foot3d_0044_colmap.obj", "find_template_0015A.ply")
 KEYS = tuple(MEASUREMENT_RANGES_MM) + ("toe_box_height_mm",)
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 # The scan and the COLMAP photogrammetry of the same foot (0044) differ by (COLMAP - scan, mm):
 # length +10.4, ball width +8.5, ball girth +19.1, instep girth +13.9, heel width +2.3, arch -4.5,
@@ -81,7 +81,8 @@ def test_real_scan_measurements_are_plausible(name):
     assert foot == result.foot_measurements()
     assert result.units == "m" and result.side == "left"  # FIND is a left-foot model; 0044's big toe is at -y
     data = json.loads(json.dumps(result.to_dict()))
-    assert set(data) == set(KEYS) | {"side", "units", "quality"}
+    assert set(data) == set(KEYS) | {"side", "units", "quality", "uncertainty_mm"}
+    assert set(data["uncertainty_mm"]) == set(KEYS) and all(value > 0 for value in data["uncertainty_mm"].values())
     assert data["quality"]["grade"] in {"good", "fair", "poor"} and 0.0 <= data["quality"]["score"] <= 1.0
     assert all(round(value, 1) == value for value in result.measurements.values())
 
@@ -117,6 +118,19 @@ def test_scan_and_colmap_of_the_same_foot_agree():
     assert scan.side == colmap.side
 
 
+def test_each_measurement_carries_an_uncertainty_that_covers_the_twins_disagreement():
+    scan, colmap = measured("foot3d_0044_scan.ply"), measured("foot3d_0044_colmap.obj")
+    clean = measured("find_template_0015A.ply")
+    for key in KEYS:
+        # the noisy phone reconstruction is less certain than the laser scan, which is no better than the clean model
+        assert colmap.uncertainty_mm[key] > scan.uncertainty_mm[key] >= clean.uncertainty_mm[key] > 0, key
+        # and the two scans of one foot agree within their uncertainties
+        difference = abs(colmap.measurements[key] - scan.measurements[key])
+        assert difference <= colmap.uncertainty_mm[key] + scan.uncertainty_mm[key], (key, difference)
+    # a clean closed scan is good to about a millimetre on lengths and widths
+    assert clean.uncertainty_mm["length_mm"] <= 1.5 and clean.uncertainty_mm["ball_width_mm"] <= 1.5
+
+
 # --- invariance -------------------------------------------------------------------------------------
 
 @settings(max_examples=10, deadline=None)
@@ -129,6 +143,8 @@ def test_any_pose_units_and_mirror_give_the_same_numbers(name, rotation, offset,
     # then the numbers are those of the scan as stored, and the side flips with the mirror
     reference = measured(name)
     assert_same(result, reference)
+    for key in KEYS:
+        assert abs(result.uncertainty_mm[key] - reference.uncertainty_mm[key]) <= 0.2, key
     assert result.units == unit[0]
     assert result.side == ({"left": "right", "right": "left"}[reference.side] if mirror else reference.side)
 
