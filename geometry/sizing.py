@@ -29,6 +29,11 @@ UK width fittings (e.g. F to G). Within ±1.5 steps is "standard" (64 % of ANSUR
 Both feet are sized to the longer one (a shoe too short hurts, a shoe a little long can be padded);
 the width fitting is that of the wider foot (by girth difference), and the Mondopoint width is the larger
 ball width.
+
+Uncertain lengths: a scanned length comes with a plus or minus (``uncertainty_mm``). When the length's
+range straddles two neighbouring EU sizes, the larger is picked, for the same reason (too short hurts);
+when it spans more than two, the scan cannot choose and the size of the measured length is kept, with
+advice to rescan or measure by hand. Either way the recommendation says so (``length_uncertainty``).
 """
 from __future__ import annotations
 
@@ -152,7 +157,40 @@ def sizes_for_length(foot_length_mm: float, ball_width_mm: float) -> dict:
             "uk": uk(foot_length_mm), "us_men": us_men(foot_length_mm), "us_women": us_women(foot_length_mm)}
 
 
-def size_recommend(feet: Mapping[str, Mapping]) -> dict:
+def length_uncertainty(foot_length_mm: float, uncertainty_mm: float, side: str) -> dict:
+    """
+    What a length's plus or minus means for the EU size (see the module doc).
+
+    Returns
+    -------
+    judged : dict
+      ``{"code": "one_size" | "between_sizes" | "uncertain_length", "side", "length_mm", "uncertainty_mm",
+      "system": "eu", "sizes": [EU sizes from the shortest to the longest length], "picked": EU size,
+      "picked_length_mm": the foot length the picked size is computed for}``.
+    """
+    low, high = eu(foot_length_mm - uncertainty_mm)["size"], eu(foot_length_mm + uncertainty_mm)["size"]
+    sizes = list(range(int(low), int(high) + 1))
+    if len(sizes) == 1:
+        code, picked_length = "one_size", foot_length_mm
+    elif len(sizes) == 2:
+        code, picked_length = "between_sizes", foot_length_mm + uncertainty_mm
+    else:
+        code, picked_length = "uncertain_length", foot_length_mm
+    return {"code": code, "side": side, "length_mm": foot_length_mm, "uncertainty_mm": uncertainty_mm,
+            "system": "eu", "sizes": sizes, "picked": eu(picked_length)["size"], "picked_length_mm": picked_length}
+
+
+_UNCERTAINTY_TEXT = {
+    "one_size": "Your {side} foot measures {length:g} ± {u:g} mm: that is EU {picked} either way.",
+    "between_sizes": "Your {side} foot measures {length:g} ± {u:g} mm, between EU {low} and {high}; the larger, "
+                     "EU {picked}, is picked (a shoe a little long can be padded, one too short hurts).",
+    "uncertain_length": "Your {side} foot measures {length:g} ± {u:g} mm, anywhere from EU {low} to {high}; EU "
+                        "{picked} is the measured length's size. A better scan or a measured length would narrow it.",
+}
+"""English texts of :func:`length_uncertainty`'s codes (the Django side translates from the codes and numbers)."""
+
+
+def size_recommend(feet: Mapping[str, Mapping], *, uncertainty_mm: Mapping[str, float] | None = None) -> dict:
     """
     Recommend shoe sizes for one or both feet.
 
@@ -162,6 +200,8 @@ def size_recommend(feet: Mapping[str, Mapping]) -> dict:
       ``{"left": {...}, "right": {...}}``, one or both sides, each the six measurements in mm
       (``length_mm``, ``ball_width_mm``, ``ball_girth_mm``, ``instep_girth_mm``, ``heel_width_mm``,
       ``arch_height_mm``).
+    uncertainty_mm : mapping, optional
+      ``{side: plus or minus mm of that foot's length}`` (a scan's); sides without one are taken as exact.
 
     Returns
     -------
@@ -175,9 +215,11 @@ def size_recommend(feet: Mapping[str, Mapping]) -> dict:
                    "steps"},
          "feet": {side: {"length_mm", "ball_width_mm", "ball_girth_mm", "mondopoint", "width_fitting"}},
          "reason": {"code": "longer_foot" | "same_length" | "one_foot", "side", "difference_mm"},
-         "reason_text": "Your left foot is 4 mm longer; sized to it."}
+         "reason_text": "Your left foot is 4 mm longer; sized to it.",
+         "length_uncertainty": None or :func:`length_uncertainty` of the sized foot}
 
-      Each size has ``foot_length_mm``: the foot length the size stands for.
+      Each size has ``foot_length_mm``: the foot length the size stands for. When the sized foot's length is
+      uncertain, ``sizes`` are those of ``length_uncertainty["picked_length_mm"]`` and ``reason_text`` says why.
 
     Raises
     ------
@@ -211,11 +253,23 @@ def size_recommend(feet: Mapping[str, Mapping]) -> dict:
             text = f"Your {sized_to} foot is {difference:g} mm longer; sized to it."
     wider = max(widths, key=lambda s: (widths[s]["steps"], s == sized_to))
     ball_width = max(m.ball_width_mm for m in measured.values())
+    judged, sized_length = None, foot.length_mm
+    plus_minus = (uncertainty_mm or {}).get(sized_to)
+    if plus_minus is not None:
+        if isinstance(plus_minus, bool) or not isinstance(plus_minus, (int, float)) or not 0 <= plus_minus <= 50:
+            raise ParameterError("uncertainty_mm", "the length's uncertainty must be 0-50 mm", value=plus_minus,
+                                 allowed="0–50 mm")
+        judged = length_uncertainty(foot.length_mm, float(plus_minus), sized_to)
+        sized_length = judged["picked_length_mm"]
+        low, high = judged["sizes"][0], judged["sizes"][-1]
+        text += " " + _UNCERTAINTY_TEXT[judged["code"]].format(side=sized_to, length=round(foot.length_mm, 1),
+                                                               u=float(plus_minus), low=low, high=high,
+                                                               picked=judged["picked"])
     return {
         "sized_to": sized_to,
         "foot_length_mm": foot.length_mm,
         "ball_width_mm": ball_width,
-        "sizes": sizes_for_length(foot.length_mm, ball_width),
+        "sizes": sizes_for_length(sized_length, ball_width),
         "width": {**widths[wider], "side": wider},
         "feet": {side: {"length_mm": m.length_mm, "ball_width_mm": m.ball_width_mm, "ball_girth_mm": m.ball_girth_mm,
                         "mondopoint": mondopoint(m.length_mm, m.ball_width_mm)["label"],
@@ -223,4 +277,5 @@ def size_recommend(feet: Mapping[str, Mapping]) -> dict:
                  for side, m in measured.items()},
         "reason": reason,
         "reason_text": text,
+        "length_uncertainty": judged,
     }

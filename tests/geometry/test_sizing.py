@@ -158,3 +158,48 @@ def test_bad_input_is_refused(feet_input, field):
     with pytest.raises(ParameterError) as error:
         size_recommend(feet_input)
     assert error.value.field == field
+
+
+# --- an uncertain (scanned) length -------------------------------------------------------------------
+
+@settings(max_examples=200, deadline=None)
+@given(length=lengths, plus_minus=st.floats(0.0, 15.0), side=st.sampled_from(["left", "right"]))
+def test_an_uncertain_length_says_when_it_straddles_sizes_and_picks_with_a_reason(length, plus_minus, side):
+    # given a scanned foot whose length is known to plus or minus some mm
+    foot = foot_of_length(length)
+    exact = size_recommend({side: foot})
+    # when it is sized with that uncertainty
+    sized = size_recommend({side: foot}, uncertainty_mm={side: plus_minus})
+    judged = sized["length_uncertainty"]
+    shortest, longest = sizing.eu(length - plus_minus)["size"], sizing.eu(length + plus_minus)["size"]
+    # then it names every EU size the range reaches
+    assert judged["sizes"] == list(range(shortest, longest + 1)) and judged["side"] == side
+    assert f"± {plus_minus:g} mm" in sized["reason_text"]
+    if shortest == longest:
+        # one size either way: the same recommendation as the exact length
+        assert judged["code"] == "one_size" and sized["sizes"] == exact["sizes"]
+    elif longest == shortest + 1:
+        # two sizes: the larger (too short hurts), for every system alike, and the text says both
+        assert judged["code"] == "between_sizes" and sized["sizes"]["eu"]["size"] == judged["picked"] == longest
+        assert all(sized["sizes"][system]["foot_length_mm"] >= exact["sizes"][system]["foot_length_mm"] for system in SYSTEMS)
+        assert f"EU {shortest} and {longest}" in sized["reason_text"]
+    else:
+        # more than two: the scan cannot choose; the measured length's size, with advice
+        assert judged["code"] == "uncertain_length" and sized["sizes"] == exact["sizes"]
+        assert "better scan" in sized["reason_text"]
+    assert sized["foot_length_mm"] == exact["foot_length_mm"]
+    json.dumps(sized)
+
+
+def test_an_exact_length_has_no_uncertainty_verdict():
+    assert size_recommend({"left": foot_of_length(270.0)})["length_uncertainty"] is None
+    # a side without a plus or minus is taken as exact
+    both = size_recommend({"left": foot_of_length(270.0), "right": foot_of_length(260.0)}, uncertainty_mm={"right": 9.0})
+    assert both["sized_to"] == "left" and both["length_uncertainty"] is None
+
+
+@pytest.mark.parametrize("bad", [-1.0, 51.0, "3", True, float("nan")])
+def test_a_bad_uncertainty_is_refused(bad):
+    with pytest.raises(ParameterError) as error:
+        size_recommend({"left": foot_of_length(270.0)}, uncertainty_mm={"left": bad})
+    assert error.value.field == "uncertainty_mm"
