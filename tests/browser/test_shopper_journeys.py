@@ -5,6 +5,7 @@ save, find it again; a guest who signs up; a phone; the Italian page. The 3D can
 import base64
 import io
 import json
+import time
 import uuid
 
 import numpy as np
@@ -44,6 +45,31 @@ def wait_for_model(page, *, revision: bool = False) -> None:
     page.wait_for_function(f"() => {{ const c = document.getElementById('studio-canvas'); return ({condition})(c); }}",
                            timeout=BUILD_TIMEOUT_MS)
     page.wait_for_timeout(300)  # let the frame with the new model reach the canvas
+
+
+def wait_for_revision(page, revision: str) -> None:
+    """Wait until the canvas shows this revision's model (one already built comes back without a build)."""
+    page.wait_for_function(f"() => document.getElementById('studio-canvas').dataset.revision === '{revision}'",
+                           timeout=BUILD_TIMEOUT_MS)
+    wait_for_model(page, revision=True)
+
+
+def wait_for_revision_where(page, option: str, value) -> str:
+    """
+    Wait until the canvas shows a revision built with `option` = `value`; return its id.
+
+    Not just any new revision: a colour picked a moment before is saved as a revision of its own when the page is slow.
+    """
+    deadline = time.monotonic() + BUILD_TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        shown = page.eval_on_selector("#studio-canvas", "c => c.dataset.state === 'ready' ? c.dataset.revision : ''")
+        if shown:
+            revision = page.evaluate(f"() => fetch('/api/revisions/{shown}/').then(r => r.json())")
+            if revision["parameters"].get(option) == value:
+                page.wait_for_timeout(300)  # let the frame with the new model reach the canvas
+                return shown
+        page.wait_for_timeout(250)
+    raise AssertionError(f"no revision with {option}={value} was shown within {BUILD_TIMEOUT_MS} ms")
 
 
 def sign_up(page, username: str, *, from_home: bool = True) -> None:
@@ -92,13 +118,23 @@ def test_a_new_shopper_designs_a_shoe_and_finds_it_in_the_profile(page_factory, 
 
     # a geometric change builds a new revision whose model replaces the old one
     toe = page.locator("[data-option='toe_allowance_mm'] input.number-input")
+    toe_before = toe.input_value()
     toe.fill("15")
     toe.press("Enter")
-    page.wait_for_function(
-        f"() => document.getElementById('studio-canvas').dataset.revision !== '{built_revision}'",
-        timeout=BUILD_TIMEOUT_MS)
-    wait_for_model(page, revision=True)
+    rebuilt_revision = wait_for_revision_where(page, "toe_allowance_mm", 15)
+    assert rebuilt_revision != built_revision
     screenshot(page, "03-studio-rebuilt")
+
+    # undo twice (the toe room, then the colour) and redo twice: the revisions already built come back, options too
+    page.click("#undo")
+    page.click("#undo")
+    wait_for_revision(page, built_revision)
+    assert toe.input_value() == toe_before
+    assert share_of_colour(canvas_pixels(page), "#c8553d") > 0.03, "undo did not bring the first colour back"
+    page.click("#redo")
+    page.click("#redo")
+    wait_for_revision(page, rebuilt_revision)
+    assert toe.input_value() == "15"
 
     page.fill("#design-name", "Scarpe per Milano")
     page.press("#design-name", "Enter")
