@@ -21,6 +21,7 @@ instep, :data:`TOE_BOX_EASE_MM` over the toes and :data:`SCAN_MARGIN_MM` for the
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import shapely
@@ -126,18 +127,19 @@ def shaped_last(the_last, foot_mesh: trimesh.Trimesh, params):
     last : shoe.Last
     """
     vertices, _ = _placement.right_frame(foot_mesh.vertices, foot_mesh.faces, params.side)
-    raised = toe_box_raised(heights_fitted(the_last, vertices), vertices)
-    return replace(raised, shaping=shaping(raised, vertices, params))
+    # the placement depends on the plan, the footbed and the toe spring only, which the heights leave alone
+    flat, placed = foot_in_shoe(the_last, vertices)
+    raised = toe_box_raised(heights_fitted(the_last, flat), flat)
+    return replace(raised, shaping=shaping(raised, flat, placed, params))
 
 
-def heights_fitted(the_last, vertices: np.ndarray):
+def heights_fitted(the_last, flat: np.ndarray):
     """
     ``the_last`` with its section heights from the throat to the toe box following the foot's height (plus
     :data:`TOP_EASE_MM`), so that the sections start close to the foot and the radial offsets stay small.
     Knots every :data:`HEIGHT_STEP_MM`, the foot's height per slice smoothed along x; behind the throat (under
     the collar opening) and from the toe-box knot on, the parametric heights stay.
     """
-    flat, _ = foot_in_shoe(the_last, vertices)
     xk, hk = np.asarray(the_last.xk_mm, float), np.asarray(the_last.height_k_mm, float)
     x0 = THROAT_FROM * the_last.length_mm
     x1 = xk[-2]  # the toe-box knot
@@ -153,17 +155,17 @@ def heights_fitted(the_last, vertices: np.ndarray):
     top = np.interp(x_mid, x_mid[have], top[have])
     top = ndimage.gaussian_filter1d(top, SMOOTH_X_MM / HEIGHT_STEP_MM, mode="nearest") + TOP_EASE_MM
     before, after = xk < x0, xk >= x1
-    new_x = np.concatenate([xk[before], x_mid, xk[after]])
-    new_h = np.concatenate([hk[before], np.maximum(top, 2 * the_last.plan.min_half_mm), hk[after]])
+    inner = x_mid < x1 - 1.0  # knots strictly increasing up to the toe-box knot
+    new_x = np.concatenate([xk[before], x_mid[inner], xk[after]])
+    new_h = np.concatenate([hk[before], np.maximum(top[inner], 2 * the_last.plan.min_half_mm), hk[after]])
     return replace(the_last, xk_mm=tuple(new_x), height_k_mm=tuple(new_h))
 
 
-def toe_box_raised(the_last, vertices: np.ndarray):
+def toe_box_raised(the_last, flat: np.ndarray):
     """
     ``the_last`` with its toe-box heights (the last two height knots) scaled up, if needed, so that the sections
     from 0.8 of the foot length to the longest toe stand :data:`TOE_BOX_EASE_MM` above the foot (right frame).
     """
-    flat, placed = foot_in_shoe(the_last, vertices)
     L = the_last.length_mm
     tip = float(flat[flat[:, 2] < FOOTPRINT_HEIGHT_MM, 0].max())
     x_edges = np.arange(0.80 * L, tip + TOE_BOX_AHEAD * (the_last.plan.end_mm - tip), X_STEP_MM)
@@ -189,7 +191,7 @@ def toe_box_raised(the_last, vertices: np.ndarray):
     return replace(the_last, height_k_mm=tuple(heights))
 
 
-def shaping(the_last, vertices: np.ndarray, params) -> Shaping:
+def shaping(the_last, flat: np.ndarray, placed: np.ndarray, params) -> Shaping:
     """
     The radial offsets that make the parametric ``the_last`` follow the foot with the ease of ``params``.
 
@@ -197,16 +199,15 @@ def shaping(the_last, vertices: np.ndarray, params) -> Shaping:
     ----------
     the_last : shoe.Last
       The parametric last (no shaping) of the scan's measurements and the chosen options.
-    vertices : (n, 3) float
-      The scanned foot in the right-foot frame (:func:`._placement.right_frame`), mm; it may carry the lower
-      leg (what is above the collar opening is outside the shoe and left out).
+    flat, placed : (n, 3) float
+      The scanned foot placed in the last (:func:`foot_in_shoe`), mm; it may carry the lower leg (what is above
+      the collar opening is outside the shoe and left out).
     params : shoe.ShoeParams
 
     Returns
     -------
     shaping : Shaping
     """
-    flat, placed = foot_in_shoe(the_last, vertices)
     start, end = the_last.plan.start_mm, the_last.plan.end_mm
     tip = float(flat[flat[:, 2] < FOOTPRINT_HEIGHT_MM, 0].max())
     # the toe room: the toes, slid forward step by step up to TOE_ROOM_SHARE of the toe allowance, must fit too
@@ -273,6 +274,7 @@ class SampledPlan:
     grow_mm: float = 0.0
     min_half_mm: float = 0.6
 
+    @cached_property
     def _chains(self) -> tuple[np.ndarray, np.ndarray]:
         """Lateral and medial chains ``(x, y)`` of the (grown) outline, each sorted by x."""
         outline = np.concatenate([np.column_stack([self.x_mm, self.y_lat_mm]),
@@ -307,7 +309,7 @@ class SampledPlan:
         -------
         y_lat_mm, y_med_mm : (n,) float
         """
-        lat, med = self._chains()
+        lat, med = self._chains
         x_mm = np.asarray(x_mm, float)
         y_lat, y_med = np.interp(x_mm, lat[:, 0], lat[:, 1]), np.interp(x_mm, med[:, 0], med[:, 1])
         centre, half = (y_lat + y_med) / 2, np.maximum((y_med - y_lat) / 2, self.min_half_mm)

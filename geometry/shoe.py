@@ -442,15 +442,18 @@ def last(params: ShoeParams, foot_mesh: trimesh.Trimesh | None = None) -> Last:
     # the ball girth is taped on the oblique plane through the metatarsal heads (geometry.measurements): find
     # the ball height whose last reads the foot's ball girth plus the ease there
     target = foot.ball_girth_mm + ease
-    first = _height_for_girth(half[1], target)
-    low, high = 0.5 * first, 1.2 * first
-    for _ in range(30):  # bisection: the oblique girth grows with the ball height
-        middle = 0.5 * (low + high)
-        if _ball_girth_mm(plan, xk, heights(middle), L) < target:
-            low = middle
-        else:
-            high = middle
-    ball_h = max(0.5 * (low + high), MIN_BALL_HEIGHT_MM)
+    ball_h = _height_for_girth(half[1], target)  # the perpendicular section's: a close first guess
+    girth = _ball_girth_mm(plan, xk, heights(ball_h), L)
+    step = -1.0
+    for _ in range(8):  # secant steps: the oblique girth grows smoothly, almost linearly, with the ball height
+        if abs(girth - target) < 0.02:
+            break
+        previous_h, previous_girth = ball_h, girth
+        ball_h = max(ball_h + step, 1.0)
+        girth = _ball_girth_mm(plan, xk, heights(ball_h), L)
+        slope = (girth - previous_girth) / (ball_h - previous_h) if ball_h != previous_h else 2.0
+        step = (target - girth) / max(slope, 0.5)
+    ball_h = max(ball_h, MIN_BALL_HEIGHT_MM)
     hk = heights(ball_h, params.instep_room_mm)
     spring_end = plan.grown(params.wall_thickness_mm + WELT_MM).end_mm
     the_last = Last(plan, xk, hk, L, params.sole_thickness_mm, params.heel_height_mm, params.collar_height_mm,
