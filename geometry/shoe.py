@@ -29,8 +29,8 @@ import trimesh
 
 from . import engraving, lattice
 from ._manifold import cross_section, prism, to_manifold, to_trimesh
-from ._shape import (PlanProfile, end_rounding, mirror_y, pchip, report, section_girth, slab_mesh, smoothstep,
-                     stations, tube_mesh, TOE_SHAPES)
+from ._shape import (BELOW_FRACTION, EXPONENT_ABOVE, EXPONENT_BELOW, PlanProfile, end_rounding, mirror_y, pchip,
+                     report, section_girth, slab_mesh, smoothstep, stations, tube_mesh, TOE_SHAPES)
 from ._scan_measure import BALL_RANGE, hull_perimeter
 from .errors import ParameterError
 from .foot import FootMeasurements
@@ -38,7 +38,6 @@ from .materials import MATERIAL_KEYS
 from .params import OptionSpec, Params, option_defaults
 from .printers import DEFAULT_PRINTER, PRINTER_PROFILES
 
-BELOW_FRACTION = 0.3    # share of a last section's height below its widest line
 MIN_BALL_HEIGHT_MM = 18.0  # flattest last we make (very low girth/width ratios would give less)
 WELT_MM = 2.0           # how far the sole sticks out beyond the upper
 STATIONS = 110          # sections along the last
@@ -53,10 +52,6 @@ INSTEP_GIRTH_EASE_MM = BALL_GIRTH_EASE_MM
 """Girth ease at the instep with default options (kept for older callers: the same option sets both)."""
 INSTEP_ROOM_MM = 0.0
 """Default extra height over the instep (the ``instep_room_mm`` option)."""
-EXPONENT_BELOW = 5.0
-"""Superellipse exponent of the last's sections below their widest line (a flat, square-edged bottom)."""
-EXPONENT_ABOVE = 2.6
-"""Superellipse exponent above the widest line (a rounded top)."""
 THROAT_FRACTION = 0.62
 """The collar opening ends at the throat, this fraction of the foot length from the heel ..."""
 THROAT_HEIGHT_FRACTION = 0.72
