@@ -3,7 +3,7 @@ Every kind of page people use, checked by axe-core in Chromium, in English and I
 violation. The found violations (all impacts) are printed, so a failing run says which rule, where and why.
 
 The pages: home, the studio (a new shoe with every option, and a built insole with its fit and versions), the
-profile, the fitting desk (before and after a check-in) and the production queue.
+profile, the fitting desk (before and after a check-in), and production's queue and a design's revisions.
 """
 import json
 import time
@@ -144,10 +144,10 @@ def test_the_fitting_desk_is_accessible(page_factory, store_staff, locale):
     log_in(page, *store_staff)
     page.goto("/store/")
     assert_accessible(page, "fitting desk, check-in", locale)
-    page.fill("#email", "demo@example.com")
+    page.fill("input[name=email]", "demo@example.com")
     with page.expect_navigation():
-        page.press("#email", "Enter")
-    page.wait_for_selector("#customer-title")
+        page.press("input[name=email]", "Enter")
+    page.wait_for_selector("input[name=action][value=check_out]", state="attached")
     assert_accessible(page, "fitting desk, customer checked in", locale)
 
 
@@ -158,3 +158,7 @@ def test_the_production_queue_is_accessible(page_factory, built_design, locale):
     page.goto("/production/")
     page.locator("input[name=revision_ids]").first.wait_for()
     assert_accessible(page, "production queue", locale)
+    with page.expect_navigation():
+        page.locator(f".queue a[href$='/designs/{built_design}/']").first.click()  # the design's revisions and files
+    page.locator(".revisions .downloads a").first.wait_for()
+    assert_accessible(page, "production, a design's revisions", locale)
