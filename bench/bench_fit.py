@@ -1,8 +1,10 @@
 """
 Fit-check timings without the web stack: `fit.fit_check` for the default shoe and the default insole of
 the right foot in bench/feet.json, against the foot's avatar, heat map included (what a revision pays),
-plus the pieces: the avatar alone, the check without the heat map, and the size recommendation. With
---scan, the same checks against the real Foot3D scan 0044 (43,876 vertices, in mm) as the foot.
+plus the pieces: the avatar alone, the check without the heat map, the check on the avatar subdivided to
+~20k vertices (as many as a scan; it used to be asserted < 1 s in the tests), and the size recommendation.
+With --scan, the same checks against the real Foot3D scan 0044 (43,876 vertices, in mm) as the foot, and the
+check of a product shaped by that scan (measured and cleaned as an upload is) on it.
 
 Prints median / min / max in milliseconds over --runs (after one untimed warm-up run, which also creates
 the GL context). Asserts nothing about time; the target is < 1 s per side and revision.
@@ -27,6 +29,8 @@ sys.path.insert(0, str(BASE_DIR))
 from geometry import registry, render  # noqa: E402
 from geometry.avatar import foot_avatar  # noqa: E402
 from geometry.fit import fit_check  # noqa: E402
+from geometry.foot import MEASUREMENT_RANGES_MM  # noqa: E402
+from geometry.scan import scan_measure  # noqa: E402
 from geometry.sizing import size_recommend  # noqa: E402
 from _timing import run_times  # noqa: E402  (bench/ is on the path when a bench runs)
 
@@ -57,6 +61,7 @@ def main() -> None:
     scan = None
     if args.scan and SCAN.exists():
         scan = trimesh.load(SCAN, process=False)
+        measured = scan_measure(scan)  # what an upload stores: side, measurements, cleaned foot
         scan.apply_scale(1000.0)  # the file is in metres
     for key in registry.product_keys():
         params = registry.parse(key, options={}, foot=foot, side="right")
@@ -69,12 +74,19 @@ def main() -> None:
         figures[f"{key}: fit_check, avatar, heat map"] = timed(lambda: fit_check(key, params), args.runs)
         figures[f"{key}: fit_check, avatar, no heat map"] = timed(lambda: fit_check(key, params, heatmap=False),
                                                                   args.runs)
+        fine = foot_avatar(params.foot, "right").subdivide().subdivide()
+        figures[f"{key}: fit_check, avatar {len(fine.vertices) // 1000}k vertices, no heat map"] = timed(
+            lambda: fit_check(key, params, fine, heatmap=False), args.runs)
         if scan is not None:
             left = registry.parse(key, options={}, foot=FEET["left"], side="left")
             if args.png_dir:
                 (args.png_dir / f"fit_{key}_scan.png").write_bytes(fit_check(key, left, scan)["heatmap_png"])
             figures[f"{key}: fit_check, scan 44k vertices, heat map"] = timed(lambda: fit_check(key, left, scan),
                                                                               args.runs)
+            shaped = registry.parse(key, options={}, foot={name: measured.measurements[name] for name in
+                                                           MEASUREMENT_RANGES_MM}, side=measured.side)
+            figures[f"{key}: fit_check, shaped by the scan, on it, heat map"] = timed(
+                lambda: fit_check(key, shaped, measured.foot, shaped_by=measured.foot), args.runs)
     print_table(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
