@@ -188,6 +188,8 @@ def test_the_italian_studio_speaks_italian_with_italian_prices(page_factory, scr
     assert page.evaluate("() => document.documentElement.lang") == "it"
     text = page.inner_text("body")
     assert "Spazio per le dita" in text and "Intersuola" in text
+    assert page.text_content("#studio-title").strip() == "Scarpa su misura"  # the product's name too
+    assert page.title().startswith("Scarpa su misura")
     page.wait_for_function("() => /\\d+,\\d{2}\\s?€/.test(document.body.innerText)", timeout=15_000)
     screenshot(page, "08-studio-italian")
 
