@@ -75,11 +75,15 @@ class Measurement(models.Model):
     side = models.CharField(max_length=5, choices=Side.choices)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     value_mm = models.FloatField()
+    # Plus or minus mm from the scan's quality (geometry.scan.uncertainty); empty for typed measurements.
+    uncertainty_mm = models.FloatField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["measurement_set", "side", "kind"], name="unique_measurement_per_set"),
             models.CheckConstraint(condition=models.Q(value_mm__gt=0), name="measurement_positive"),
+            models.CheckConstraint(condition=models.Q(uncertainty_mm__isnull=True) | models.Q(uncertainty_mm__gte=0),
+                                   name="measurement_uncertainty_not_negative"),
         ]
 
 

@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.exceptions import ApplicationError
 from geometry import sizing
@@ -48,6 +49,15 @@ def measurement_set_feet(*, measurement_set: MeasurementSet) -> dict[str, dict[s
     return {side: feet[side] for side in (Measurement.Side.LEFT, Measurement.Side.RIGHT) if side in feet}
 
 
+def measurement_set_uncertainty(*, measurement_set: MeasurementSet) -> dict[str, dict[str, float]]:
+    """Plus or minus mm of each scanned measurement, by side (typed sets have none: an empty dict)."""
+    uncertainty: dict[str, dict[str, float]] = {}
+    for measurement in measurement_set.measurements.all():
+        if measurement.uncertainty_mm is not None:
+            uncertainty.setdefault(measurement.side, {})[measurement.kind] = measurement.uncertainty_mm
+    return uncertainty
+
+
 def measurement_set_latest(*, customer: Customer | None) -> MeasurementSet | None:
     return measurement_set_list(customer=customer).first()
 
@@ -73,11 +83,32 @@ WIDTH_LABELS = {"narrow": _("narrow"), "standard": _("standard"), "wide": _("wid
 SIDE_LABELS = {"left": _("left"), "right": _("right")}
 
 
-def size_presented(*, feet: dict) -> dict | None:
-    """The size recommendation with its reason and width in the reader's language."""
+LENGTH_UNCERTAINTY_TEXTS = {  # lazy: translated when shown, in the reader's language
+    "one_size": gettext_lazy("Your %(side)s foot measures %(length)s ± %(plus_minus)s mm: that is EU %(picked)s either way."),
+    "between_sizes": gettext_lazy("Your %(side)s foot measures %(length)s ± %(plus_minus)s mm, between EU %(low)s and %(high)s; "
+                       "the larger, EU %(picked)s, is picked (a shoe a little long can be padded, one too short hurts)."),
+    "uncertain_length": gettext_lazy("Your %(side)s foot measures %(length)s ± %(plus_minus)s mm, anywhere from EU %(low)s to "
+                          "%(high)s; EU %(picked)s is the measured length's size. A better scan or a measured length "
+                          "would narrow it."),
+}
+
+
+def length_uncertainty_presented(*, judged: dict | None) -> str:
+    """What the scanned length's plus or minus means for the size, in the reader's language ("" when exact)."""
+    if not judged:
+        return ""
+    return str(LENGTH_UNCERTAINTY_TEXTS[judged["code"]]) % {
+        "side": _(judged["side"]), "length": formats.localize(round(judged["length_mm"], 1)),
+        "plus_minus": formats.localize(judged["uncertainty_mm"]), "low": judged["sizes"][0],
+        "high": judged["sizes"][-1], "picked": judged["picked"]}
+
+
+def size_presented(*, feet: dict, uncertainty: dict | None = None) -> dict | None:
+    """The size recommendation with its reason, the length's uncertainty and width in the reader's language."""
     if not feet:
         return None
-    size = sizing.size_recommend(feet)
+    lengths = {side: values["length_mm"] for side, values in (uncertainty or {}).items() if "length_mm" in values}
+    size = sizing.size_recommend(feet, uncertainty_mm=lengths or None)
     reason = size["reason"]
     side = SIDE_LABELS[reason["side"]]
     if reason["code"] == "longer_foot":
@@ -87,12 +118,15 @@ def size_presented(*, feet: dict) -> dict | None:
         text = _("Your feet are the same length; sized to them.")
     else:
         text = _("Only your %(side)s foot was measured; sized to it.") % {"side": side}
-    return {**size, "reason_display": text, "width_label": str(WIDTH_LABELS.get(size["width"]["fitting"], size["width"]["fitting"]))}
+    uncertain = length_uncertainty_presented(judged=size["length_uncertainty"])
+    return {**size, "reason_display": f"{text} {uncertain}".strip(),
+            "width_label": str(WIDTH_LABELS.get(size["width"]["fitting"], size["width"]["fitting"]))}
 
 
 def measurement_set_presented(*, measurement_set: MeasurementSet) -> dict:
     """A set as people read it: values per side, where they came from, and the size it gives."""
     feet = measurement_set_feet(measurement_set=measurement_set)
+    uncertainty = measurement_set_uncertainty(measurement_set=measurement_set)
     return {
         "id": measurement_set.pk,
         "source": measurement_set.source,
@@ -100,7 +134,8 @@ def measurement_set_presented(*, measurement_set: MeasurementSet) -> dict:
         "measured_at": measurement_set.measured_at,
         "feet": feet,
         "extras": measurement_set_extras(measurement_set=measurement_set),
-        "size": size_presented(feet=feet),
+        "uncertainty": uncertainty,
+        "size": size_presented(feet=feet, uncertainty=uncertainty),
     }
 
 

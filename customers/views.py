@@ -79,6 +79,12 @@ class AccountLoginView(LoginView):
         return response
 
 
+def _with_uncertainty(value: float, plus_minus: float | None) -> str:
+    """A measurement as read: "268,4" typed, "268,4 ± 1,1" scanned."""
+    shown = formats.localize(round(value, 1))
+    return shown if plus_minus is None else f"{shown} ± {formats.localize(round(plus_minus, 1))}"
+
+
 def _measurement_rows(presented: dict) -> list[dict]:
     """One row per measurement kind present in the set, values per side (with the scan-only extras)."""
     rows = []
@@ -88,7 +94,8 @@ def _measurement_rows(presented: dict) -> list[dict]:
             for side in ("left", "right")
         }
         if any(value is not None for value in values.values()):
-            rows.append({"label": kind.label, **{side: formats.localize(round(value, 1)) if value is not None else None for side, value in values.items()}})
+            rows.append({"label": kind.label, **{side: _with_uncertainty(value, presented.get("uncertainty", {}).get(side, {}).get(kind.value))
+                                                 if value is not None else None for side, value in values.items()}})
     return rows
 
 

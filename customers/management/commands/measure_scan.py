@@ -33,6 +33,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{path.name}: {result.side} foot, file units assumed {result.units}, "
                           f"scan quality {result.quality['grade']} ({result.quality['score']:.2f})")
         for kind, value in result.measurements.items():
-            self.stdout.write(f"  {str(Measurement.Kind(kind).label):<16} {value:7.1f} mm")
+            self.stdout.write(f"  {str(Measurement.Kind(kind).label):<16} {value:7.1f} ± {result.uncertainty_mm[kind]:.1f} mm")
         for note in result.quality["notes"]:
             self.stdout.write(f"  note: {note}")
