@@ -44,7 +44,7 @@ def test_expected_names():
         "thickness_mm", "toe_allowance_mm", "arch_support", "heel_cup_mm", "cushioning", "color", "material"]
     # the shoe's single "color" became "upper_color" (old stored designs are mapped, see below)
     assert [o["name"] for o in registry.option_schema("shoe")] == [
-        "toe_allowance_mm", "wall_thickness_mm", "sole_thickness_mm", "heel_height_mm", "toe_shape", "midsole",
+        "toe_allowance_mm", "girth_ease_mm", "instep_room_mm", "wall_thickness_mm", "sole_thickness_mm", "heel_height_mm", "toe_shape", "midsole",
         "lattice_density", "collar_height_mm", "initials", "upper_color", "upper_material", "sole_color",
         "sole_material"]
 
