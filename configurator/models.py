@@ -72,7 +72,11 @@ class DesignRevision(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     failure_reason = models.TextField(blank=True)
     report = models.JSONField(default=dict, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)  # starts of a build; bounded by SARTORIA_JOB_MAX_ATTEMPTS
+    # The worker building it now ("host:pid") and until when, renewed at every stage (config/jobs.py).
+    lease_owner = models.CharField(max_length=200, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)  # last message sent for it
     created_at = models.DateTimeField(auto_now_add=True)
     # Last time someone asked for these inputs: the newest request on a design supersedes older queued work.
     requested_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -91,7 +95,9 @@ class DesignRevision(models.Model):
 
 
 def revision_file_path(instance: "RevisionFile", filename: str) -> str:
-    return f"revisions/{instance.revision.params_hash[:2]}/{instance.revision.params_hash}/{filename}"
+    """A key of its own per design, revision and side: equal parameters of two customers never share a name."""
+    revision = instance.revision
+    return f"revisions/{revision.design_id}/{revision.pk}/{instance.side}/{filename}"
 
 
 class RevisionFile(models.Model):

@@ -5,6 +5,7 @@ import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import asdict
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,10 +15,21 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from config.exceptions import ApplicationError
+from config.jobs import (
+    LeaseLost,
+    attempts_exhausted_reason,
+    broker_ensure_reachable,
+    enqueue_quietly,
+    lease_expiry,
+    lease_is_live,
+    lease_renew,
+    queued_is_stale,
+    worker_identity,
+)
 from configurator import pricing
 from geometry import export, pipeline, registry
 from geometry.errors import ParameterError
@@ -213,9 +225,15 @@ def revision_request(
         DesignRevision.objects.filter(pk__in=superseded).update(status=DesignRevision.Status.SUPERSEDED)
         for revision_id in superseded:
             transaction.on_commit(partial(revision_superseded_announce, design_id=design.pk, revision_id=revision_id))
+    if revision is None or revision.status in (DesignRevision.Status.FAILED, DesignRevision.Status.SUPERSEDED) or (
+        revision_is_stuck(revision=revision)
+    ):
+        # Work will be queued: with the queue down, answer 503 now; raising here rolls back everything above.
+        broker_ensure_reachable()
     if revision is None:
         number = (design.revisions.aggregate(highest=Max("number"))["highest"] or 0) + 1
         revision = DesignRevision.objects.create(
+            enqueued_at=timezone.now(),
             design=design,
             number=number,
             params_hash=params_hash,
@@ -229,8 +247,17 @@ def revision_request(
         # Asking again for a failed or skipped build queues it; the same inputs keep the same revision.
         revision.status = DesignRevision.Status.QUEUED
         revision.failure_reason = ""
-        revision.requested_at = timezone.now()
-        revision.save(update_fields=["status", "failure_reason", "requested_at"])
+        revision.requested_at = revision.enqueued_at = timezone.now()
+        revision.attempts, revision.lease_owner, revision.lease_expires_at = 0, "", None
+        revision.save(update_fields=["status", "failure_reason", "requested_at", "enqueued_at", "attempts",
+                                     "lease_owner", "lease_expires_at"])
+        transaction.on_commit(partial(revision_build_enqueue, revision_id=revision.pk, first_side=first_side))
+    elif revision_is_stuck(revision=revision):
+        # Left running by a dead worker, or queued with a message that never arrived: asking again sends it again.
+        revision.status = DesignRevision.Status.QUEUED
+        revision.requested_at = revision.enqueued_at = timezone.now()
+        revision.lease_owner, revision.lease_expires_at = "", None
+        revision.save(update_fields=["status", "requested_at", "enqueued_at", "lease_owner", "lease_expires_at"])
         transaction.on_commit(partial(revision_build_enqueue, revision_id=revision.pk, first_side=first_side))
     else:
         revision.requested_at = timezone.now()
@@ -282,18 +309,91 @@ class RevisionSuperseded(Exception):
 
 
 def revision_is_superseded(*, revision: DesignRevision) -> bool:
-    """True when the owner has asked for something newer since this revision was requested."""
+    """True when the owner has asked for something newer since this revision was last asked for.
+
+    The time is read afresh: asking for a revision again while it builds (R1, then R2, then R1) keeps it wanted.
+    """
+    requested_at = DesignRevision.objects.filter(pk=revision.pk).values_list("requested_at", flat=True).first()
+    if requested_at is None:
+        return True
     return (
-        DesignRevision.objects.filter(design_id=revision.design_id, requested_at__gt=revision.requested_at)
+        DesignRevision.objects.filter(design_id=revision.design_id, requested_at__gt=requested_at)
         .exclude(pk=revision.pk)
         .exists()
     )
 
 
+def revision_is_stuck(*, revision: DesignRevision) -> bool:
+    """Running without a live lease (its worker died), or queued so long that its message may be lost."""
+    if revision.status == DesignRevision.Status.RUNNING:
+        return not lease_is_live(owner=revision.lease_owner, expires_at=revision.lease_expires_at)
+    if revision.status == DesignRevision.Status.QUEUED:
+        return queued_is_stale(enqueued_at=revision.enqueued_at)
+    return False
+
+
 def revision_build_enqueue(*, revision_id: int, first_side: str | None = None) -> None:
     from configurator.tasks import revision_build_task  # tasks import services: import here to avoid a cycle
 
-    revision_build_task.delay(revision_id=revision_id, first_side=first_side)
+    enqueue_quietly(revision_build_task.delay, revision_id=revision_id, first_side=first_side)
+
+
+SWEEP_BATCH = 200
+
+
+def revisions_sweep() -> dict[str, list[int]]:
+    """Send again the builds a dead worker left running or whose message was lost; fail those that keep dying.
+
+    Run by Celery beat every SARTORIA_JOB_SWEEP_SECONDS; the database says what is unfinished.
+    """
+    now = timezone.now()
+    stale_before = now - timedelta(seconds=settings.SARTORIA_JOB_STALE_QUEUED_SECONDS)
+    candidates = DesignRevision.objects.filter(
+        Q(status=DesignRevision.Status.RUNNING) & (Q(lease_expires_at__lte=now) | Q(lease_expires_at__isnull=True))
+        | Q(status=DesignRevision.Status.QUEUED) & (Q(enqueued_at__lte=stale_before) | Q(enqueued_at__isnull=True))
+    ).order_by("requested_at").values_list("pk", flat=True)[:SWEEP_BATCH]
+    swept: dict[str, list[int]] = {"requeued": [], "failed": []}
+    for revision_id in list(candidates):
+        with transaction.atomic():
+            revision = DesignRevision.objects.select_for_update().get(pk=revision_id)
+            if not revision_is_stuck(revision=revision):
+                continue
+            if revision.status == DesignRevision.Status.RUNNING and revision.attempts >= settings.SARTORIA_JOB_MAX_ATTEMPTS:
+                swept["failed"].append(revision_id)
+                continue
+            DesignRevision.objects.filter(pk=revision_id).update(
+                status=DesignRevision.Status.QUEUED, lease_owner="", lease_expires_at=None, enqueued_at=timezone.now()
+            )
+            transaction.on_commit(partial(revision_build_enqueue, revision_id=revision_id))
+            swept["requeued"].append(revision_id)
+    for revision_id in swept["failed"]:
+        revision = DesignRevision.objects.get(pk=revision_id)
+        revision_fail(revision=revision, reason=attempts_exhausted_reason(attempts=revision.attempts, what="build"),
+                      owner=revision.lease_owner)
+    if swept["requeued"] or swept["failed"]:
+        logger.warning("revisions sweep: %s", swept)
+    return swept
+
+
+def revision_superseded_settle(*, revision: DesignRevision, owner: str) -> DesignRevision:
+    """A newer request came while this built: stop, unless this revision was asked for again meanwhile."""
+    with transaction.atomic():
+        current = DesignRevision.objects.select_for_update().get(pk=revision.pk)
+        if current.status != DesignRevision.Status.RUNNING or current.lease_owner != owner:
+            return current
+        if revision_is_superseded(revision=current):
+            DesignRevision.objects.filter(pk=current.pk).update(
+                status=DesignRevision.Status.SUPERSEDED, lease_owner="", lease_expires_at=None
+            )
+            transaction.on_commit(partial(revision_superseded_announce, design_id=current.design_id, revision_id=current.pk))
+        else:  # wanted again since: queue it again, and this stop does not count as a failed attempt
+            DesignRevision.objects.filter(pk=current.pk).update(
+                status=DesignRevision.Status.QUEUED, lease_owner="", lease_expires_at=None,
+                enqueued_at=timezone.now(), attempts=max(current.attempts - 1, 0),
+            )
+            transaction.on_commit(partial(revision_build_enqueue, revision_id=current.pk))
+    current.refresh_from_db()
+    return current
 
 
 def revision_build(*, revision_id: int, first_side: str | None = None) -> DesignRevision:
@@ -302,21 +402,34 @@ def revision_build(*, revision_id: int, first_side: str | None = None) -> Design
     The web model and print files are stored as soon as they exist (`models_ready`), before previews and checks.
     A revision superseded by a newer request on its design is skipped, or stopped at its next stage.
     `first_side` (the side the shopper is looking at) is built first, so its model shows soonest.
+    The run holds a lease renewed at every stage: a redelivered message finds it and does nothing, and only the
+    holder writes files or the result. After SARTORIA_JOB_MAX_ATTEMPTS starts that never finished, it fails.
     """
+    owner = worker_identity()
     with transaction.atomic():
         revision = (
             DesignRevision.objects.select_for_update().select_related("design__template").get(pk=revision_id)
         )
-        if revision.status in (DesignRevision.Status.DONE, DesignRevision.Status.SUPERSEDED):
-            return revision  # delivered twice, or nobody wants it any more
-        revision.status = DesignRevision.Status.RUNNING
-        revision.started_at = timezone.now()
-        revision.attempts += 1
-        revision.save(update_fields=["status", "started_at", "attempts"])
+        if revision.status in (DesignRevision.Status.DONE, DesignRevision.Status.SUPERSEDED, DesignRevision.Status.FAILED):
+            return revision  # delivered twice, nobody wants it any more, or refused with its reason
+        if revision.status == DesignRevision.Status.RUNNING and lease_is_live(
+            owner=revision.lease_owner, expires_at=revision.lease_expires_at
+        ):
+            return revision  # another worker builds it now: this is a redelivered message
+        exhausted = revision.attempts >= settings.SARTORIA_JOB_MAX_ATTEMPTS
+        if not exhausted:
+            revision.status = DesignRevision.Status.RUNNING
+            revision.started_at = timezone.now()
+            revision.attempts += 1
+            revision.lease_owner, revision.lease_expires_at = owner, lease_expiry()
+            revision.save(update_fields=["status", "started_at", "attempts", "lease_owner", "lease_expires_at"])
+    if exhausted:  # it kept killing its workers: stop trying, say why
+        return revision_fail(revision=revision, reason=attempts_exhausted_reason(attempts=revision.attempts, what="build"))
 
     reached = {"fraction": 0.0}  # the bar only moves forward; "model ready" reuses where it is
 
     def report(stage: str, fraction: float) -> None:
+        lease_renew(model=DesignRevision, pk=revision.pk, owner=owner)  # the heartbeat, at every stage
         if revision_is_superseded(revision=revision):
             raise RevisionSuperseded(stage)
         reached["fraction"] = fraction
@@ -325,6 +438,7 @@ def revision_build(*, revision_id: int, first_side: str | None = None) -> Design
         )
 
     def store_models(artifacts: Mapping[str, pipeline.SideArtifacts]) -> None:
+        lease_renew(model=DesignRevision, pk=revision.pk, owner=owner)  # only the holder writes files
         for side, side_artifacts in artifacts.items():
             for name, content in side_artifacts.files.items():
                 revision_file_store(revision=revision, side=side, name=name, content=content)
@@ -344,22 +458,28 @@ def revision_build(*, revision_id: int, first_side: str | None = None) -> Design
             product_key, params_by_side, on_progress=report, on_models=store_models,
             foot_meshes=scanned_feet_for(revision=revision), renderer=settings.SARTORIA_RENDERER,
         )
-    except RevisionSuperseded:
-        DesignRevision.objects.filter(pk=revision.pk, status=DesignRevision.Status.RUNNING).update(
-            status=DesignRevision.Status.SUPERSEDED
-        )
-        revision_superseded_announce(design_id=revision.design_id, revision_id=revision.pk)
+    except LeaseLost:  # our lease expired and another worker builds it now: its result stands
         revision.refresh_from_db()
         return revision
+    except RevisionSuperseded:
+        return revision_superseded_settle(revision=revision, owner=owner)
     except (ApplicationError, ParameterError, ValueError) as error:
         # The inputs cannot be built (e.g. a combination the geometry refuses): a reason, not a retry.
-        return revision_fail(revision=revision, reason=str(error))
+        return revision_fail(revision=revision, reason=str(error), owner=owner)
+    except OSError:
+        # Storage or network trouble: queued again (not failed), for the task's retry or the sweeper.
+        DesignRevision.objects.filter(pk=revision.pk, lease_owner=owner).update(
+            status=DesignRevision.Status.QUEUED, lease_owner="", lease_expires_at=None, enqueued_at=timezone.now()
+        )
+        raise
     except Exception as error:
-        revision_fail(revision=revision, reason=f"internal error while building: {type(error).__name__}")
+        revision_fail(revision=revision, reason=f"internal error while building: {type(error).__name__}", owner=owner)
         raise
 
     with transaction.atomic():
         revision = DesignRevision.objects.select_for_update().get(pk=revision.pk)
+        if revision.status != DesignRevision.Status.RUNNING or revision.lease_owner != owner:
+            return revision  # another worker took it over (our lease had expired): one result only
         for side, side_artifacts in artifacts.items():
             for name, content in side_artifacts.files.items():
                 revision_file_store(revision=revision, side=side, name=name, content=content)
@@ -367,7 +487,8 @@ def revision_build(*, revision_id: int, first_side: str | None = None) -> Design
         revision.status = DesignRevision.Status.DONE
         revision.failure_reason = ""
         revision.finished_at = timezone.now()
-        revision.save(update_fields=["report", "status", "failure_reason", "finished_at"])
+        revision.lease_owner, revision.lease_expires_at = "", None
+        revision.save(update_fields=["report", "status", "failure_reason", "finished_at", "lease_owner", "lease_expires_at"])
     progress_send(design_id=revision.design_id, revision_id=revision.pk, status="done", stage="done", fraction=1.0)
     return revision
 
@@ -387,29 +508,40 @@ def scanned_feet_for(*, revision: DesignRevision) -> dict[str, trimesh.Trimesh]:
     return meshes
 
 
-def revision_fail(*, revision: DesignRevision, reason: str) -> DesignRevision:
-    DesignRevision.objects.filter(pk=revision.pk).update(
-        status=DesignRevision.Status.FAILED, failure_reason=reason[:2000], finished_at=timezone.now()
+def revision_fail(*, revision: DesignRevision, reason: str, owner: str | None = None) -> DesignRevision:
+    """End a build with its reason; with `owner`, only while that run still holds the lease."""
+    updated = DesignRevision.objects.filter(pk=revision.pk)
+    if owner is not None:
+        updated = updated.filter(lease_owner=owner)
+    changed = updated.update(
+        status=DesignRevision.Status.FAILED, failure_reason=reason[:2000], finished_at=timezone.now(),
+        lease_owner="", lease_expires_at=None,
     )
     revision.refresh_from_db()
-    logger.warning("revision %s failed: %s", revision.pk, reason)
-    progress_send(
-        design_id=revision.design_id, revision_id=revision.pk, status="failed", stage="failed", fraction=1.0, detail=reason
-    )
+    if changed:
+        logger.warning("revision %s failed: %s", revision.pk, reason)
+        progress_send(
+            design_id=revision.design_id, revision_id=revision.pk, status="failed", stage="failed", fraction=1.0,
+            detail=reason,
+        )
     return revision
 
 
 def revision_file_store(*, revision: DesignRevision, side: str, name: str, content: bytes) -> RevisionFile:
-    """Store one file under a path made of the revision hash; a rebuild replaces, never duplicates."""
+    """Store one file under its design's, revision's and side's own key; a rebuild replaces, never duplicates.
+
+    The row names the file only once it is written whole, and an older copy is deleted only after that, so a
+    reader (or a worker killed mid-write) never leaves the row pointing at half a file.
+    """
     sha256 = hashlib.sha256(content).hexdigest()
     existing = RevisionFile.objects.filter(revision=revision, side=side, name=name).first()
-    if existing is not None:
-        if existing.sha256 == sha256 and existing.file.storage.exists(existing.file.name):
-            return existing
-        existing.file.delete(save=False)
-        existing.delete()
-    kind = name.rsplit(".", 1)[-1]
-    stored = RevisionFile(revision=revision, side=side, name=name, kind=kind, sha256=sha256, size_bytes=len(content))
-    stored.file.save(f"{side}-{name}", ContentFile(content), save=False)
+    if existing is not None and existing.sha256 == sha256 and existing.file.storage.exists(existing.file.name):
+        return existing
+    stored = existing or RevisionFile(revision=revision, side=side, name=name)
+    replaced = existing.file.name if existing is not None else ""
+    stored.kind, stored.sha256, stored.size_bytes = name.rsplit(".", 1)[-1], sha256, len(content)
+    stored.file.save(name, ContentFile(content), save=False)
     stored.save()
+    if replaced and replaced != stored.file.name:
+        stored.file.storage.delete(replaced)
     return stored

@@ -109,6 +109,11 @@ class FootScan(models.Model):
     measurement_set = models.OneToOneField(
         MeasurementSet, null=True, blank=True, on_delete=models.SET_NULL, related_name="scan"
     )
+    # Who processes it now and until when (config/jobs.py), how often it was started, when it was last sent.
+    attempts = models.PositiveIntegerField(default=0)
+    lease_owner = models.CharField(max_length=200, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

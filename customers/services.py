@@ -1,24 +1,45 @@
+import logging
 import secrets
+import zipfile
 from collections.abc import Mapping
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.exceptions import ApplicationError
+from config.jobs import (
+    LeaseLost,
+    attempts_exhausted_reason,
+    broker_ensure_reachable,
+    enqueue_quietly,
+    lease_expiry,
+    lease_is_live,
+    lease_renew,
+    queued_is_stale,
+    worker_identity,
+)
 from geometry import avatar, export, scan
+from geometry._scan_load import scan_sniff
 from geometry.errors import ParameterError
 from geometry.foot import MEASUREMENT_RANGES_MM, FootMeasurements
 from customers.models import ChannelIdentity, Customer, FootScan, FootScanFile, Measurement, MeasurementSet
+from customers.scan_sandbox import MeasuredScan, ScanRefused, measure_isolated
 from customers.selectors import customer_for_user_get, measurement_set_feet, measurement_set_latest, scan_foot_mesh
 
+logger = logging.getLogger(__name__)
+
 FOOT_SIDES = ("left", "right")
+SNIFF_BYTES = 4096
 
 
 def parameter_error_to_application_error(error: ParameterError, *, prefix: str) -> ApplicationError:
@@ -151,38 +172,86 @@ def guest_merge_into_account(*, guest_user: AbstractBaseUser | None, account: Ab
     customer_merge(source=guest, target=customer_get_or_create_for_user(user=account))
 
 
+def scan_upload_check(*, upload) -> None:
+    """
+    What a web request may check of an upload without parsing it: size, extension and the first bytes.
+
+    A zip is opened only to read its directory and the first bytes of its one mesh; sizes it declares beyond the
+    limits are refused here, and the worker caps what it really unpacks. Meshes are parsed only in the worker.
+    """
+    limits = scan.SCAN_LIMITS
+    name = upload.name or "upload"
+
+    def refuse(message: str, allowed: str | None = None) -> ApplicationError:
+        return ApplicationError(f"{name}: {message}", {"field": "files", "value": name, "allowed": allowed or scan_accepted_text()})
+
+    if upload.size > limits.max_file_bytes:
+        raise refuse(f"the file is {upload.size / 1e6:.1f} MB, more than the {limits.max_file_bytes / 1e6:g} MB a scan may be.",
+                     f"up to {limits.max_file_bytes / 1e6:g} MB")
+    if upload.size == 0:
+        raise refuse("the file is empty.")
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
+    try:
+        if Path(name).suffix.lower() != ".zip":
+            scan_sniff(head, name, size=upload.size)
+            return
+        if not head.startswith(b"PK\x03\x04"):
+            raise refuse("the file is not a .zip archive (it does not start like one).")
+        try:
+            archive = zipfile.ZipFile(upload.file)
+            members = [info for info in archive.infolist() if not info.is_dir()
+                       and not info.filename.startswith("__MACOSX/") and not Path(info.filename).name.startswith(".")]
+            meshes = [info for info in members if Path(info.filename).suffix.lower().lstrip(".") in scan.ACCEPTED_FORMATS]
+            if len(meshes) != 1:
+                raise refuse(f"the .zip archive must hold exactly one STL, OBJ or PLY file; it holds {len(meshes)}.")
+            member = meshes[0]
+            cap = min(limits.max_uncompressed_bytes, limits.max_zip_ratio * upload.size)
+            if member.file_size > cap:
+                raise refuse(f"the .zip archive expands to {member.file_size / 1e6:.0f} MB, more than {cap / 1e6:.0f} MB "
+                             f"({limits.max_zip_ratio:g}x its size, at most {limits.max_uncompressed_bytes / 1e6:g} MB); "
+                             "it looks like a zip bomb.")
+            with archive.open(member) as stream:
+                inner_head = stream.read(SNIFF_BYTES)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, EOFError, ValueError) as error:
+            raise refuse(f"the .zip archive is damaged or cannot be opened ({error}).") from None
+        finally:
+            upload.seek(0)
+        scan_sniff(inner_head, member.filename, size=member.file_size if inner_head[:5].lower() != b"solid" else None)
+    except ParameterError as error:
+        raise refuse(error.message, error.allowed) from error
+
+
+def scan_accepted_text() -> str:
+    from geometry._scan_load import accepted_text
+
+    return accepted_text(scan.SCAN_LIMITS)
+
+
 def scan_upload(*, customer: Customer, uploaded_by: AbstractBaseUser, files: list) -> FootScan:
     """
-    Check one or two uploaded scans and queue their processing.
+    Check one or two uploaded scans (size, type, first bytes), store them and queue their processing.
 
-    Everything a file can be refused for without processing it (size, format, not a mesh, a zip bomb,
-    too many triangles) is refused here, with a 400 naming the file; nothing is stored then.
+    What needs the mesh parsed (not a mesh after all, too many triangles or vertices, no foot) is found by the
+    worker, in a child process with memory and time limits, and shows as the scan's failed status with the reason.
+    A refused file gets a 400 naming it; with the queue down a 503; nothing is stored then.
     """
     if not 1 <= len(files) <= 2:
         raise ApplicationError(
             f"send one or two scan files (one per foot), not {len(files)}.",
             {"field": "files", "value": len(files), "allowed": "1–2 files: " + ", ".join(scan.ACCEPTED_FORMATS)},
         )
-    contents = []
     for upload in files:
-        if upload.size > scan.SCAN_LIMITS.max_file_bytes:
-            raise ApplicationError(
-                f"{upload.name} is {upload.size / 1e6:.1f} MB, more than the {scan.SCAN_LIMITS.max_file_bytes / 1e6:g} MB a scan may be.",
-                {"field": "files", "value": upload.name, "allowed": f"up to {scan.SCAN_LIMITS.max_file_bytes / 1e6:g} MB"},
-            )
-        content = upload.read()
-        try:
-            scan.scan_load(content, upload.name)
-        except ParameterError as error:
-            raise ApplicationError(
-                f"{upload.name}: {error.message}", {"field": "files", "value": upload.name, "allowed": error.allowed}
-            ) from error
-        contents.append((upload.name, content))
+        scan_upload_check(upload=upload)
     with transaction.atomic():
-        foot_scan = FootScan.objects.create(customer=customer, uploaded_by=uploaded_by)
-        for name, content in contents:
-            stored = FootScanFile(scan=foot_scan, original_name=name[:255], size_bytes=len(content))
-            stored.file.save(Path(name).name[-100:] or "scan", ContentFile(content), save=False)
+        broker_ensure_reachable()
+        foot_scan = FootScan.objects.create(customer=customer, uploaded_by=uploaded_by, enqueued_at=timezone.now())
+        for upload in files:
+            name = upload.name or "upload"
+            stored = FootScanFile(scan=foot_scan, original_name=name[:255], size_bytes=upload.size)
+            upload.seek(0)
+            stored.file.save(Path(name).name[-100:] or "scan", upload, save=False)  # streamed, not read whole
             stored.save()
         transaction.on_commit(partial(scan_process_enqueue, scan_id=foot_scan.pk))
     return foot_scan
@@ -191,7 +260,51 @@ def scan_upload(*, customer: Customer, uploaded_by: AbstractBaseUser, files: lis
 def scan_process_enqueue(*, scan_id: int) -> None:
     from customers.tasks import scan_process_task  # tasks import services
 
-    scan_process_task.delay(scan_id=scan_id)
+    enqueue_quietly(scan_process_task.delay, scan_id=scan_id)
+
+
+def scan_measure_file(*, data: bytes, filename: str, on_progress, on_tick) -> MeasuredScan:
+    """Measure one file in a child process with the configured memory and time limits (tests may replace it)."""
+    return measure_isolated(data, filename, memory_mb=settings.SARTORIA_SCAN_MEMORY_MB,
+                            time_limit_s=settings.SARTORIA_SCAN_TIME_LIMIT_S, on_progress=on_progress, on_tick=on_tick)
+
+
+def scan_is_stuck(*, foot_scan: FootScan) -> bool:
+    if foot_scan.status == FootScan.Status.RUNNING:
+        return not lease_is_live(owner=foot_scan.lease_owner, expires_at=foot_scan.lease_expires_at)
+    if foot_scan.status == FootScan.Status.QUEUED:
+        return queued_is_stale(enqueued_at=foot_scan.enqueued_at)
+    return False
+
+
+def scans_sweep() -> dict[str, list[int]]:
+    """Send again the scans a dead worker left running or whose message was lost; fail those that keep dying."""
+    now = timezone.now()
+    stale_before = now - timedelta(seconds=settings.SARTORIA_JOB_STALE_QUEUED_SECONDS)
+    candidates = FootScan.objects.filter(
+        Q(status=FootScan.Status.RUNNING) & (Q(lease_expires_at__lte=now) | Q(lease_expires_at__isnull=True))
+        | Q(status=FootScan.Status.QUEUED) & (Q(enqueued_at__lte=stale_before) | Q(enqueued_at__isnull=True))
+    ).order_by("created_at").values_list("pk", flat=True)[:200]
+    swept: dict[str, list[int]] = {"requeued": [], "failed": []}
+    for scan_id in list(candidates):
+        with transaction.atomic():
+            foot_scan = FootScan.objects.select_for_update().get(pk=scan_id)
+            if not scan_is_stuck(foot_scan=foot_scan):
+                continue
+            if foot_scan.status == FootScan.Status.RUNNING and foot_scan.attempts >= settings.SARTORIA_JOB_MAX_ATTEMPTS:
+                swept["failed"].append(scan_id)
+                continue
+            FootScan.objects.filter(pk=scan_id).update(
+                status=FootScan.Status.QUEUED, lease_owner="", lease_expires_at=None, enqueued_at=timezone.now()
+            )
+            transaction.on_commit(partial(scan_process_enqueue, scan_id=scan_id))
+            swept["requeued"].append(scan_id)
+    for scan_id in swept["failed"]:
+        foot_scan = FootScan.objects.get(pk=scan_id)
+        scan_fail(foot_scan=foot_scan, reason=attempts_exhausted_reason(attempts=foot_scan.attempts, what="scan"))
+    if swept["requeued"] or swept["failed"]:
+        logger.warning("scans sweep: %s", swept)
+    return swept
 
 
 def scan_progress_save(*, scan_id: int, stage: str, fraction: float) -> None:
@@ -203,70 +316,110 @@ def scan_process(*, scan_id: int) -> FootScan:
     Clean, orient and measure every file of a scan, then add one measurement set (source: scan).
 
     All or nothing: the set, the sides and the cleaned feet are saved together at the end, so a failure or a
-    crash leaves no half-made set. Running it twice, even at once (a redelivered task), adds one set: the
-    final step re-locks the scan and commits only if no other delivery finished it first.
+    crash leaves no half-made set. Each file is measured in a child process with memory and time limits.
+    The run holds a lease renewed while it works: a redelivered task finds it and does nothing, and only the
+    holder commits, so two deliveries add one set. A storage error (OSError) puts the scan back in the queue,
+    upload kept, for the task's retry; after SARTORIA_JOB_MAX_ATTEMPTS starts that never finished it fails.
     """
+    owner = worker_identity()
     with transaction.atomic():
         foot_scan = FootScan.objects.select_for_update().get(pk=scan_id)
         if foot_scan.status in (FootScan.Status.DONE, FootScan.Status.FAILED):
             return foot_scan
-        foot_scan.status = FootScan.Status.RUNNING
-        foot_scan.save(update_fields=["status"])
+        if foot_scan.status == FootScan.Status.RUNNING and lease_is_live(
+            owner=foot_scan.lease_owner, expires_at=foot_scan.lease_expires_at
+        ):
+            return foot_scan  # another worker measures it now: this is a redelivered message
+        exhausted = foot_scan.attempts >= settings.SARTORIA_JOB_MAX_ATTEMPTS
+        if not exhausted:
+            foot_scan.status = FootScan.Status.RUNNING
+            foot_scan.attempts += 1
+            foot_scan.lease_owner, foot_scan.lease_expires_at = owner, lease_expiry()
+            foot_scan.save(update_fields=["status", "attempts", "lease_owner", "lease_expires_at"])
+    if exhausted:
+        return scan_fail(foot_scan=foot_scan, reason=attempts_exhausted_reason(attempts=foot_scan.attempts, what="scan"))
     stored_files = list(foot_scan.files.all())
     results = []
+
+    def heartbeat() -> None:
+        lease_renew(model=FootScan, pk=scan_id, owner=owner)
+
     try:
         for index, stored in enumerate(stored_files):
             def progress(stage: str, fraction: float, *, _index: int = index, _name: str = stored.original_name) -> None:
                 scan_progress_save(scan_id=scan_id, stage=f"{_name}: {stage}", fraction=(_index + fraction) / len(stored_files))
 
             with stored.file.open("rb") as handle:
-                results.append(scan.measure_scan_file(handle.read(), stored.original_name, on_progress=progress))
+                data = handle.read()
+            results.append(scan_measure_file(data=data, filename=stored.original_name, on_progress=progress,
+                                             on_tick=heartbeat))
         sides = [result.side for result in results]
         if len(set(sides)) != len(sides):
             raise ApplicationError(f"both files are {sides[0]} feet; upload one left and one right foot.")
         feet = {result.side: {k: v for k, v in result.measurements.items() if k in MEASUREMENT_RANGES_MM} for result in results}
         feet_validate(feet=feet)
+    except LeaseLost:  # our lease expired and another worker measures it now
+        foot_scan.refresh_from_db()
+        return foot_scan
+    except ScanRefused as error:
+        return scan_fail(foot_scan=foot_scan, reason=error.message, owner=owner)
     except (ApplicationError, ParameterError) as error:
-        return scan_fail(foot_scan=foot_scan, reason=getattr(error, "message", str(error)))
+        return scan_fail(foot_scan=foot_scan, reason=getattr(error, "message", str(error)), owner=owner)
+    except OSError:
+        # Storage trouble: back in the queue with its upload, for the task's retry (or the sweeper).
+        FootScan.objects.filter(pk=scan_id, lease_owner=owner).update(
+            status=FootScan.Status.QUEUED, lease_owner="", lease_expires_at=None, enqueued_at=timezone.now()
+        )
+        raise
     except Exception as error:
-        scan_fail(foot_scan=foot_scan, reason=f"internal error while processing the scan: {type(error).__name__}")
+        scan_fail(foot_scan=foot_scan, reason=f"internal error while processing the scan: {type(error).__name__}",
+                  owner=owner)
         raise
     with transaction.atomic():
-        # Lock and look again: a second delivery of the task may have finished this scan while we measured.
+        # Lock and look again: only the run holding the lease commits, so a second delivery adds no second set.
         foot_scan = FootScan.objects.select_for_update().get(pk=scan_id)
-        if foot_scan.status != FootScan.Status.RUNNING:
+        if foot_scan.status != FootScan.Status.RUNNING or foot_scan.lease_owner != owner:
             return foot_scan
         measurement_set = MeasurementSet.objects.create(customer=foot_scan.customer, source=MeasurementSet.Source.SCAN)
         Measurement.objects.bulk_create(
-            Measurement(measurement_set=measurement_set, side=result.side, kind=kind, value_mm=value)
+            Measurement(measurement_set=measurement_set, side=result.side, kind=kind, value_mm=value,
+                        uncertainty_mm=result.summary.get("uncertainty_mm", {}).get(kind))
             for result in results
             for kind, value in result.measurements.items()
         )
         for stored, result in zip(stored_files, results):
             stored.side = result.side
-            stored.result = result.to_dict()
-            stored.foot.save(f"foot-{result.side}.ply", ContentFile(result.foot.export(file_type="ply")), save=False)
+            stored.result = result.summary
+            stored.foot.save(f"foot-{result.side}.ply", ContentFile(result.foot_ply), save=False)
             stored.save(update_fields=["side", "result", "foot"])
         foot_scan.measurement_set = measurement_set
         foot_scan.status = FootScan.Status.DONE
         foot_scan.stage, foot_scan.fraction = "done", 1.0
         foot_scan.finished_at = timezone.now()
-        foot_scan.save(update_fields=["measurement_set", "status", "stage", "fraction", "finished_at"])
+        foot_scan.lease_owner, foot_scan.lease_expires_at = "", None
+        foot_scan.save(update_fields=["measurement_set", "status", "stage", "fraction", "finished_at", "lease_owner",
+                                      "lease_expires_at"])
     return foot_scan
 
 
-def scan_fail(*, foot_scan: FootScan, reason: str) -> FootScan:
-    """A scan we cannot use: say why, and keep none of its content (the upload is deleted)."""
+def scan_fail(*, foot_scan: FootScan, reason: str, owner: str | None = None) -> FootScan:
+    """A scan we cannot use: say why, and keep none of its content (the upload is deleted).
+
+    With `owner`, only while that run still holds the lease (another delivery's result stands).
+    """
     with transaction.atomic():
         foot_scan = FootScan.objects.select_for_update().get(pk=foot_scan.pk)
         if foot_scan.status == FootScan.Status.DONE:  # another delivery measured it: its result stands
+            return foot_scan
+        if owner is not None and foot_scan.lease_owner != owner:
             return foot_scan
         for stored in foot_scan.files.all():
             stored.file.delete(save=False)
             stored.foot.delete(save=False)
             stored.save(update_fields=["file", "foot"])
         FootScan.objects.filter(pk=foot_scan.pk).update(
-            status=FootScan.Status.FAILED, failure_reason=reason[:2000], finished_at=timezone.now(), stage="failed"
+            status=FootScan.Status.FAILED, failure_reason=reason[:2000], finished_at=timezone.now(), stage="failed",
+            lease_owner="", lease_expires_at=None,
         )
     foot_scan.refresh_from_db()
     return foot_scan

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.exceptions import ApplicationError
+from config.jobs import BrokerUnavailable
 from config.ratelimits import attempts_count, attempts_limited
 from configurator.selectors import design_list_for_user, order_list_for_user, revision_latest, revision_latest_done
 from customers.forms import FootMeasurementsForm, SignUpForm
@@ -134,7 +135,15 @@ def profile_scan_upload(request: HttpRequest) -> HttpResponse:
         )
     except ApplicationError as error:
         return profile(request, scan_error=error.message)
+    except BrokerUnavailable as error:  # nothing was stored: say so, and when to try again
+        return queue_unavailable(profile(request, scan_error=str(error.detail)), error)
     return redirect(f"{reverse('profile')}#measurements")
+
+
+def queue_unavailable(response: HttpResponse, error: BrokerUnavailable) -> HttpResponse:
+    response.status_code = 503
+    response["Retry-After"] = str(error.wait)
+    return response
 
 
 STORE_SESSION_KEY = "store_customer_id"
@@ -182,6 +191,8 @@ def store_desk(request: HttpRequest) -> HttpResponse:
             return redirect("store-desk")
         except ApplicationError as problem:
             error, status = problem.message, 400
+        except BrokerUnavailable as problem:
+            error, status = str(problem.detail), 503
         except Http404:
             error, status = _("No customer with that loyalty card or email."), 404
     customer_id = request.session.get(STORE_SESSION_KEY)
@@ -203,7 +214,10 @@ def store_desk(request: HttpRequest) -> HttpResponse:
         for presented in sets:
             presented["rows"] = _measurement_rows(presented)
         context.update(measurement_sets=sets, scans=customer.scans.all()[:5])
-    return render(request, "customers/store.html", context, status=status)
+    response = render(request, "customers/store.html", context, status=status)
+    if status == 503:
+        response["Retry-After"] = str(BrokerUnavailable.wait)
+    return response
 
 
 def store_foot_forms(data) -> dict[str, FootMeasurementsForm]:

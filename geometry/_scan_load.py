@@ -40,12 +40,17 @@ class ScanLimits:
     max_zip_ratio : float
       Largest expansion ratio accepted for a .zip (50x). Meshes compress 1.2-6x (binary) or
       3-10x (text); a zip bomb reaches ~1000x per layer.
+    max_vertices : int
+      Vertices an OBJ or PLY may declare (2 M, like triangles: a closed scan has about half as many
+      vertices as triangles). Counted from the file before parsing, so 12.5 M vertices in a small
+      zip are refused instead of being read into memory.
     """
 
     max_file_bytes: int = 60_000_000
     max_triangles: int = 2_000_000
     max_uncompressed_bytes: int = 200_000_000
     max_zip_ratio: float = 50.0
+    max_vertices: int = 2_000_000
 
 
 SCAN_LIMITS = ScanLimits()
@@ -123,6 +128,58 @@ def _declared_triangles(data: bytes, kind: str) -> int | None:
     return None
 
 
+def _declared_vertices(data: bytes, kind: str) -> int | None:
+    """Vertices an OBJ or PLY states, read without parsing (an STL's follow from its triangles)."""
+    if kind == "ply":
+        header = data[:data.find(b"end_header")] if b"end_header" in data[:65536] else data[:65536]
+        match = re.search(rb"element\s+vertex\s+(\d+)", header)
+        return int(match.group(1)) if match else None
+    if kind == "obj":
+        return data.count(b"\nv ") + data.startswith(b"v ")
+    return None
+
+
+def scan_sniff(head: bytes, filename: str, *, size: int | None = None, limits: ScanLimits = SCAN_LIMITS) -> None:
+    """
+    Check a mesh file's first bytes against its extension, without parsing it (what a web request may do).
+
+    Parameters
+    ----------
+    head : bytes
+      The first kilobyte or so of the file (of the member, for a file inside a zip).
+    filename : str
+      Its name; the extension says what it must be.
+    size : int, optional
+      The whole file's size, when known: a binary STL's size must match its triangle count.
+
+    Raises
+    ------
+    ScanError
+      The bytes are not what the extension says (a renamed picture, text as PLY, junk).
+    """
+    allowed = accepted_text(limits)
+    kind = _suffix(filename)
+    if kind not in ACCEPTED_FORMATS:
+        shown = f".{kind}" if kind else "no extension"
+        raise ScanError(f"files with {shown} are not accepted", value=filename, allowed=allowed)
+    if not head:
+        raise ScanError("the file is empty", value=filename, allowed=allowed)
+    if kind == "ply" and not head.startswith(b"ply"):
+        raise ScanError("the file does not start like a PLY file ('ply')", value=filename, allowed=allowed)
+    if kind == "obj" and (b"\0" in head or not re.search(rb"(?m)^\s*(v|vn|vt|f|o|g|#|mtllib|usemtl|s)\b", head)):
+        raise ScanError("the file is not OBJ text (no vertex, face or comment lines)", value=filename, allowed=allowed)
+    if kind == "stl":
+        ascii_stl = head[:1000].lstrip().lower().startswith(b"solid") and head[:1000].isascii()
+        if not ascii_stl and (len(head) < 84 or (size is not None and not _stl_plausible_size(head, size))):
+            raise ScanError("the file is neither a binary STL (its size does not match its triangle count) nor "
+                            "an ASCII STL", value=filename, allowed=allowed)
+
+
+def _stl_plausible_size(head: bytes, size: int) -> bool:
+    count = int.from_bytes(head[80:84], "little")
+    return count > 0 and 84 + 50 * count <= size <= 84 + 50 * count + 4096
+
+
 def _stl_plausible(data: bytes) -> bool:
     """Binary STL whose size matches its header's count (a little padding allowed), or ASCII STL."""
     if len(data) >= 84:
@@ -177,6 +234,10 @@ def scan_load(data: bytes, filename: str, *, limits: ScanLimits = SCAN_LIMITS) -
     declared = _declared_triangles(data, kind)
     if declared is not None and declared > limits.max_triangles:
         raise ScanError(f"the scan has {declared:,} triangles, more than {limits.max_triangles:,}; "
+                        "decimate it in the scanner app", value=name, allowed=allowed)
+    vertices = _declared_vertices(data, kind)
+    if vertices is not None and vertices > limits.max_vertices:
+        raise ScanError(f"the scan has {vertices:,} vertices, more than {limits.max_vertices:,}; "
                         "decimate it in the scanner app", value=name, allowed=allowed)
     if kind == "stl" and not _stl_plausible(data):
         raise ScanError("the file is neither a binary STL (its size does not match its triangle count) nor an "

@@ -119,3 +119,48 @@ def test_the_size_limit_holds_in_the_api_and_the_web_form(api_client, client, sh
     page = client.post("/profile/scans/", {"files": [upload("big.stl", too_big)]})
     assert page.status_code == 400 and "big.stl" in page.context["scan_error"] and "60 MB" in page.context["scan_error"]
     assert not FootScan.objects.exists()
+
+
+def test_a_picture_renamed_to_a_scan_is_refused_by_its_first_bytes(api_client, shopper):
+    picture = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 80
+    api_client.force_authenticate(shopper)
+    for name in ("photo.stl", "photo.ply", "photo.obj", "photo.zip"):
+        response = api_client.post("/api/scans/", {"files": [upload(name, picture)]}, format="multipart")
+        assert response.status_code == 400, (name, response.content)
+        assert response.json()["value"] == name
+    assert not FootScan.objects.exists()
+
+
+def stored_zip(name: str, content: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "name, content, says",
+    [
+        # looks like PLY, is not one: the worker's parser says so
+        ("broken.ply", b"ply\nformat ascii 1.0\nelement vertex 3\nend_header\nnonsense\n", "ply"),
+        # 2.5 M vertices in a zip that is no bomb: counted before parsing, in the worker
+        ("many.zip", stored_zip("many.obj", b"v 1 2 3\n" * 2_500_000 + b"f 1 2 3\n"), "vertices"),
+    ],
+    ids=["not-a-ply", "too-many-vertices"],
+)
+def test_what_needs_parsing_fails_the_scan_with_its_reason_on_the_profile_and_in_the_api(
+    api_client, client, shopper, name, content, says
+):
+    # given an upload whose first bytes are right
+    api_client.force_authenticate(shopper)
+    response = api_client.post("/api/scans/", {"files": [upload(name, content)]}, format="multipart")
+    assert response.status_code == 202, response.content
+    # when the worker processes it
+    processed = scan_process(scan_id=response.json()["id"])
+    # then the scan failed, says why in the API and on the profile, and kept nothing
+    assert processed.status == FootScan.Status.FAILED and says in processed.failure_reason.lower()
+    detail = api_client.get(f"/api/scans/{processed.pk}/").json()
+    assert detail["status"] == "failed" and detail["failure_reason"] == processed.failure_reason
+    client.force_login(shopper)
+    assert processed.failure_reason in client.get("/profile/").content.decode()
+    assert not MeasurementSet.objects.exists() and not processed.files.get().file
