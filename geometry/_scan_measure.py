@@ -6,7 +6,7 @@ vertices, so re-meshing the same surface (subdividing, splitting faces) leaves i
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import trimesh
@@ -82,6 +82,9 @@ class Measured:
       Length of edges creased by more than 30 degrees per mm² of surface: noise.
     foot : trimesh.Trimesh
       The foot with the leg cut off, canonical frame.
+    landmarks : dict of str to (3,) float
+      Where the tape and the caliper went: ``heel`` (rearmost point), ``toe`` (tip of the longest toe),
+      ``ball_left`` / ``ball_right`` (the ball caliper's contact points at +y / -y, the metatarsal heads).
     """
 
     values: dict
@@ -90,6 +93,7 @@ class Measured:
     open_edges_mm: float
     crease_density: float
     foot: trimesh.Trimesh
+    landmarks: dict = field(default_factory=dict)
 
 
 def measure(foot: trimesh.Trimesh) -> Measured:
@@ -167,8 +171,9 @@ def measure(foot: trimesh.Trimesh) -> Measured:
     angles = trimmed.face_adjacency_angles
     edge_lengths = np.linalg.norm(np.diff(tv[trimmed.face_adjacency_edges], axis=1)[:, 0], axis=1)
     crease_density = float(edge_lengths[angles > np.radians(30)].sum() / max(trimmed.area, 1e-9))
+    landmarks = {"heel": low[np.argmin(low[:, 0])], "toe": tip, "ball_left": left, "ball_right": right}
     return Measured(values=values, medial_sign=medial_sign, side_votes=votes, open_edges_mm=open_edges,
-                    crease_density=crease_density, foot=trimmed)
+                    crease_density=crease_density, foot=trimmed, landmarks=landmarks)
 
 
 def measure_on_floor(foot: trimesh.Trimesh) -> Measured:
