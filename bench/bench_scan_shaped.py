@@ -5,9 +5,9 @@ measurements: build time, and the fit on the scan region by region.
 For each real scan in tests/data (FIND 0015-A, Foot3D 0044 laser and its COLMAP twin) and a few ANSUR feet's
 avatars scanned (measured as an upload would be), the scan is measured, then the default shoe and insole are
 built from its measurements twice: parametric (from the six numbers) and shaped by the scan. Prints the build
-times (median / min / max over --runs, after one untimed warm-up) with their ratio, and a markdown table of the
-fit check on the scan (value in mm and status per region) before (parametric) and after (shaped). Asserts
-nothing; the target is a shaped build within 1.5x of the parametric one.
+times (median / min over --runs taken in turns, after one untimed warm-up each) with their ratio, and a
+markdown table of the fit check on the scan (value in mm and status per region) with the parametric product
+and with the shaped one. Asserts nothing; the target is a shaped build within 1.5x of the parametric one.
 
     .venv/bin/python bench/bench_scan_shaped.py [--runs 5] [--avatars 3] [--json out.json]
 """
@@ -55,9 +55,16 @@ def ansur_feet(count: int) -> list[tuple[str, dict]]:
             for row in picked]
 
 
-def timed(function, runs: int) -> dict:
-    times = run_times(function, runs)
-    return {"median": statistics.median(times), "min": min(times), "max": max(times), "runs": runs}
+def timed_pair(parametric, shaped, runs: int) -> dict:
+    """Both builds timed in turns (after one warm-up each), so that the machine's other load hits both alike."""
+    run_times(parametric, 0)
+    run_times(shaped, 0)
+    times = {"parametric": [], "shaped": []}
+    for _ in range(runs):
+        times["parametric"] += run_times(parametric, 1, warm_up=False)
+        times["shaped"] += run_times(shaped, 1, warm_up=False)
+    return {name: {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": runs}
+            for name, values in times.items()}
 
 
 def regions_cell(check: dict) -> str:
@@ -90,18 +97,20 @@ def main() -> None:
             results["fit"][f"{name} {key}"] = {"parametric": before["regions"], "shaped": after["regions"]}
             rows.append((name, key, before, after))
             if name in REAL_SCANS or name == next(n for n in scans if n not in REAL_SCANS):
-                parametric = timed(lambda: registry.build_parts(key, params), args.runs)
-                shaped = timed(lambda: registry.build_parts(key, params, foot_mesh=measured.foot), args.runs)
-                results["timings"][f"{name} {key}"] = {"parametric": parametric, "shaped": shaped}
+                results["timings"][f"{name} {key}"] = timed_pair(
+                    lambda: registry.build_parts(key, params),
+                    lambda: registry.build_parts(key, params, foot_mesh=measured.foot), args.runs)
     print(f"\nPython {results['machine']['python']}, {results['machine']['cpus']} CPUs. Build (registry.build_parts),"
           " milliseconds.\n")
     width = max(len(name) for name in results["timings"])
-    print(f"{'what':<{width}}  {'parametric median':>17}  {'shaped median':>13}  {'shaped min':>10}  {'ratio':>6}")
+    print("Ratios shaped / parametric; the machine is shared, so the minimum is the steadier figure.\n")
+    heads = ("parametric median / min", "shaped median / min", "ratio median / min")
+    print(f"{'what':<{width}}  {heads[0]:>23}  {heads[1]:>19}  {heads[2]:>18}")
     for name, pair in results["timings"].items():
-        ratio = pair["shaped"]["median"] / pair["parametric"]["median"]
-        print(f"{name:<{width}}  {1000 * pair['parametric']['median']:17.0f}  {1000 * pair['shaped']['median']:13.0f}"
-              f"  {1000 * pair['shaped']['min']:10.0f}  {ratio:6.2f}")
-    print("\n| Foot | Product | Parametric last (before) | Shaped by the scan (after) |")
+        p, q = pair["parametric"], pair["shaped"]
+        print(f"{name:<{width}}  {1000 * p['median']:14.0f} / {1000 * p['min']:5.0f}  {1000 * q['median']:10.0f} / "
+              f"{1000 * q['min']:5.0f}  {q['median'] / p['median']:11.2f} / {q['min'] / p['min']:4.2f}")
+    print("\n| Foot | Product | Parametric (from the six numbers) | Shaped by the scan |")
     print("|---|---|---|---|")
     for name, key, before, after in rows:
         print(f"| {name} | {key} | {before['verdict']}: {regions_cell(before)} | "

@@ -121,7 +121,8 @@ def test_the_fit_checks_the_very_surface_the_shoe_is_built_on(name):
     vertices, normals = np.asarray(cavity.vertices), np.asarray(cavity.vertex_normals)
     x = vertices[:, 0]
     _, _, z_mid, below, _ = the_last.sections(x)
-    keep = (x > the_last.plan.start_mm + 15.0) & (x < the_last.plan.end_mm - 15.0) & (vertices[:, 2] > z_mid - 0.5 * below)
+    keep = ((x > the_last.plan.start_mm + 15.0) & (x < the_last.plan.end_mm - 15.0)
+            & (vertices[:, 2] > z_mid - 0.5 * below))
     inner, outer = vertices[keep] - 0.4 * normals[keep], vertices[keep] + 0.4 * normals[keep]
     inside_inner = the_last.inside(*inner.T)
     inside_outer = the_last.inside(*outer.T)
