@@ -31,7 +31,8 @@ from . import engraving, lattice
 from ._manifold import cross_section, prism, to_manifold, to_trimesh
 from ._shape import (BELOW_FRACTION, EXPONENT_ABOVE, EXPONENT_BELOW, PlanProfile, end_rounding, mirror_y, pchip,
                      report, section_girth, slab_mesh, smoothstep, stations, tube_mesh, TOE_SHAPES)
-from ._scan_measure import BALL_RANGE, hull_perimeter
+from .measurements import BALL_RANGE, hull_perimeter
+from .last_from_scan import SampledPlan, shaped_last
 from .errors import ParameterError
 from .foot import FootMeasurements
 from .materials import MATERIAL_KEYS
@@ -305,8 +306,6 @@ class Last:
         """
         if self.shaping is None:
             return self.plan.grown(grow_mm)
-        from .last_from_scan import SampledPlan  # the shaped last's own module builds this plan type
-
         mesh = self.tube()
         rings = np.asarray(mesh.vertices)[:STATIONS * AROUND].reshape(STATIONS, AROUND, 3)
         return SampledPlan(rings[:, 0, 0], rings[..., 1].min(axis=1), rings[..., 1].max(axis=1)).grown(grow_mm)
@@ -381,7 +380,7 @@ def _ball_girth_mm(plan: PlanProfile, xk_mm: tuple, height_k_mm: tuple, length_m
     """
     The ball girth of a flat last (no heel pitch) with these heights, taped as a foot's is (:mod:`.measurements`):
     round the convex hull of its section in the vertical plane through the points the ball-width caliper touches
-    (the widest medial and lateral points of the widest line over :data:`._scan_measure.BALL_RANGE` x length,
+    (the widest medial and lateral points of the widest line over :data:`.measurements.BALL_RANGE` x length,
     among the stations :meth:`Last.tube` builds).
     """
     probe = Last(plan, xk_mm, height_k_mm, length_mm, 0.0, 0.0)
@@ -455,8 +454,6 @@ def last(params: ShoeParams, foot_mesh: trimesh.Trimesh | None = None) -> Last:
                     spring_end)
     if foot_mesh is None:
         return the_last
-    from .last_from_scan import shaped_last  # the scan-shaped last builds on this module's parametric last
-
     return shaped_last(the_last, foot_mesh, params)
 
 
