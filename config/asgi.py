@@ -3,7 +3,10 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from config.webserver import daphne_leave_form_bodies_to_django
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+daphne_leave_form_bodies_to_django()  # uploads are parsed once, by Django, onto disk
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs the app registry loaded above)
