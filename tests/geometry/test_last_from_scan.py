@@ -128,3 +128,17 @@ def test_the_fit_checks_the_very_surface_the_shoe_is_built_on(name):
     inside_outer = the_last.inside(*outer.T)
     # then the inside test and the mesh agree: one geometry for the shoe and its fit check
     assert inside_inner.mean() > 0.99 and (~inside_outer).mean() > 0.99
+
+
+def test_the_mirror_image_of_a_scan_gets_the_mirror_image_of_its_shoe():
+    # given the laser scan 0044 (a left foot) and its mirror image taken as a right foot
+    result = scanned("foot3d-0044-laser")
+    mirrored = trimesh.Trimesh(result.foot.vertices * [1.0, -1.0, 1.0], result.foot.faces[:, ::-1], process=False)
+    other = "right" if result.side == "left" else "left"
+    checks = []
+    for side, mesh in ((result.side, result.foot), (other, mirrored)):
+        params = registry.parse("shoe", options={}, foot=measurements(result), side=side)
+        checks.append(fit_check("shoe", params, mesh, shaped_by=mesh, heatmap=False))
+    # then both shaped shoes fit alike, region by region (medial is medial on both)
+    for region, value in checks[0]["regions"].items():
+        assert checks[1]["regions"][region]["value_mm"] == pytest.approx(value["value_mm"], abs=0.15), region
