@@ -130,10 +130,10 @@ def page_factory(chromium, live_app):
     """New pages in fresh contexts (own cookies), desktop by default; closed after the test."""
     contexts = []
 
-    def new_page(*, viewport=(1280, 800), locale="en-GB", mobile=False):
+    def new_page(*, viewport=(1280, 800), locale="en-GB", mobile=False, storage_state=None):
         context = chromium.new_context(
             base_url=live_app, viewport={"width": viewport[0], "height": viewport[1]}, locale=locale,
-            is_mobile=mobile, has_touch=mobile, device_scale_factor=2 if mobile else 1,
+            is_mobile=mobile, has_touch=mobile, device_scale_factor=2 if mobile else 1, storage_state=storage_state,
         )
         context.set_default_timeout(30_000)
         contexts.append(context)

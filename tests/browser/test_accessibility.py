@@ -57,12 +57,25 @@ def assert_accessible(page, name: str, locale: str) -> None:
         f"- {v['id']} ({v['impact']}): {v['help']} at {', '.join(n['target'] for n in v['nodes'])}" for v in blocking)
 
 
-def log_in(page, username: str, password: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    with page.expect_navigation():
-        page.press("#id_password", "Enter")
+@pytest.fixture(scope="module")
+def logged_in():
+    """logged_in(page_factory, (username, password), locale) -> a page of that user; each logs in once (log-ins are rate-limited)."""
+    sessions = {}
+
+    def open_page(page_factory, user: tuple[str, str], locale: str):
+        if user in sessions:
+            return page_factory(locale=locale, storage_state=sessions[user])
+        page = page_factory(locale=locale)
+        page.goto("/accounts/login/")
+        page.fill("#id_username", user[0])
+        page.fill("#id_password", user[1])
+        with page.expect_navigation():
+            page.press("#id_password", "Enter")
+        assert "/accounts/login/" not in page.url, f"{user[0]} could not log in"
+        sessions[user] = page.context.storage_state()
+        return page
+
+    return open_page
 
 
 def api_call(base_url: str, method: str, path: str, body: dict | None = None, *, token: str | None = None) -> dict:
@@ -108,9 +121,8 @@ def test_home_is_accessible(page_factory, locale):
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_a_new_shoe_in_the_studio_is_accessible(page_factory, locale):
-    page = page_factory(locale=locale)
-    log_in(page, *DEMO)
+def test_a_new_shoe_in_the_studio_is_accessible(page_factory, logged_in, locale):
+    page = logged_in(page_factory, DEMO, locale)
     page.goto("/configure/shoe/")
     wait_for_model(page)
     page.wait_for_selector("#price-amount")  # the quote is in
@@ -118,9 +130,8 @@ def test_a_new_shoe_in_the_studio_is_accessible(page_factory, locale):
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_a_built_design_in_the_studio_is_accessible(page_factory, screenshot, built_design, locale):
-    page = page_factory(locale=locale)
-    log_in(page, *DEMO)
+def test_a_built_design_in_the_studio_is_accessible(page_factory, logged_in, screenshot, built_design, locale):
+    page = logged_in(page_factory, DEMO, locale)
     page.goto(f"/configure/insole/?design={built_design}")
     wait_for_model(page, revision=True)
     page.wait_for_selector("#fit-result li, #fit-result dl")
@@ -130,18 +141,16 @@ def test_a_built_design_in_the_studio_is_accessible(page_factory, screenshot, bu
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_the_profile_is_accessible(page_factory, built_design, locale):
-    page = page_factory(locale=locale)
-    log_in(page, *DEMO)
+def test_the_profile_is_accessible(page_factory, logged_in, built_design, locale):
+    page = logged_in(page_factory, DEMO, locale)
     page.goto("/profile/")
     page.locator(".gallery .card").first.wait_for()
     assert_accessible(page, "profile", locale)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_the_fitting_desk_is_accessible(page_factory, store_staff, locale):
-    page = page_factory(locale=locale)
-    log_in(page, *store_staff)
+def test_the_fitting_desk_is_accessible(page_factory, logged_in, store_staff, locale):
+    page = logged_in(page_factory, store_staff, locale)
     page.goto("/store/")
     assert_accessible(page, "fitting desk, check-in", locale)
     page.fill("input[name=email]", "demo@example.com")
@@ -149,12 +158,13 @@ def test_the_fitting_desk_is_accessible(page_factory, store_staff, locale):
         page.press("input[name=email]", "Enter")
     page.wait_for_selector("input[name=action][value=check_out]", state="attached")
     assert_accessible(page, "fitting desk, customer checked in", locale)
+    with page.expect_navigation():  # the check-in lives in the staff's session, which the next test reuses
+        page.locator("form:has(input[name=action][value=check_out]) button").click()
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_the_production_queue_is_accessible(page_factory, built_design, locale):
-    page = page_factory(locale=locale)
-    log_in(page, *PRODUCTION)
+def test_the_production_queue_is_accessible(page_factory, logged_in, built_design, locale):
+    page = logged_in(page_factory, PRODUCTION, locale)
     page.goto("/production/")
     page.locator("input[name=revision_ids]").first.wait_for()
     assert_accessible(page, "production queue", locale)
