@@ -164,3 +164,18 @@ def test_what_needs_parsing_fails_the_scan_with_its_reason_on_the_profile_and_in
     client.force_login(shopper)
     assert processed.failure_reason in client.get("/profile/").content.decode()
     assert not MeasurementSet.objects.exists() and not processed.files.get().file
+
+
+def test_with_the_queue_down_an_upload_is_a_503_that_stores_nothing(api_client, client, shopper, monkeypatch):
+    from config.celery import app
+
+    monkeypatch.setattr(app.conf, "broker_write_url", "redis://127.0.0.1:9/0")  # nothing listens there
+    content = (MESHES / "find_template_0015A.ply").read_bytes()
+    api_client.force_authenticate(shopper)
+    response = api_client.post("/api/scans/", {"files": [upload("foot.ply", content)]}, format="multipart")
+    assert response.status_code == 503 and int(response["Retry-After"]) > 0
+    client.force_login(shopper)
+    page = client.post("/profile/scans/", {"files": [upload("foot.ply", content)]}, HTTP_ACCEPT_LANGUAGE="it")
+    assert page.status_code == 503 and int(page["Retry-After"]) > 0
+    assert "non è stato salvato nulla" in page.context["scan_error"]
+    assert not FootScan.objects.exists()
