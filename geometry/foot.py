@@ -77,9 +77,12 @@ class FootMeasurements:
     ball_width_mm : float
       Maximum horizontal breadth across the ball (ANSUR ``footbreadthhorizontal``).
     ball_girth_mm : float
-      Circumference around the ball (ANSUR ``balloffootcircumference``).
+      Circumference around the ball in the oblique plane through the 1st and 5th metatarsal heads (ANSUR
+      ``balloffootcircumference``).
     instep_girth_mm : float
-      Circumference around the instep (midfoot, ~55 % of the length from the heel).
+      Circumference around the instep, square to the foot's axis at 55 % of the length from the heel.
+
+    Where each tape goes is written once, in :mod:`geometry.measurements`.
     heel_width_mm : float
       Breadth of the heel (ANSUR ``heelbreadth``).
     arch_height_mm : float

@@ -16,18 +16,12 @@ Steps of :func:`scan_measure`, each reported through ``on_progress(stage, fracti
    principal axis of the footprint (the part below 40 mm); the toe is the low end. Any rotation,
    translation or mirror image of the input gives the same frame.
 4. ``measure``: exact plane clips and cross-sections of the surface (so re-meshing changes nothing),
-   below the ankle only (real scans carry ~20 cm of shin that leans back behind the heel):
-
-   * length: heel's rearmost point to the tip of the longest toe along x, both below 0.15 x length;
-   * ball width: caliper breadth (y extent) of the 60-80 % region, which also gives the two points it
-     touches (1st and 5th metatarsal heads);
-   * ball girth: perimeter of the convex hull of the vertical section through those two points (a tape
-     spans the concavities under the arch and between the toes);
-   * instep girth: convex-hull perimeter of the section perpendicular to x at 55 %;
-   * heel width: y extent of the rear 25 % below 0.15 x length (under the ankle bones);
-   * arch height: lowest underside 15 % of the breadth in from the medial edge, highest over 35-60 %
-     of the length (an open sole reads the scanned edge there);
-   * toe-box height: highest point of the front 20 %.
+   below the ankle only (real scans carry ~20 cm of shin that leans back behind the heel), each taken as
+   :mod:`.measurements` defines it (the one definition the avatar, the last and the fit use too): length,
+   ball width (caliper over 60-80 %, touching the 1st and 5th metatarsal heads), ball girth (tape in the
+   oblique plane through those two points, as ANSUR), instep girth (square to the axis at 55 %), heel
+   width, arch height and toe-box height. Each carries a plus or minus from the scan's quality
+   (:func:`uncertainty`).
 
    The side: the longest toe and the bulk of the toes are medial, and the medial midfoot edge is
    raised (the arch) while the lateral one rests on the floor.
