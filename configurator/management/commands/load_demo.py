@@ -36,12 +36,13 @@ DEMO_USERS = [
     # username, password, group, is_superuser
     ("demo", "sartoria-demo", None, False),
     ("production", "sartoria-production", "production", False),
+    ("store", "sartoria-store", "store", False),
     ("admin", "sartoria-admin", None, True),
 ]
 
 
 class Command(BaseCommand):
-    help = "Load the demo catalogue and demo users (demo, production, admin). Idempotent."
+    help = "Load the demo catalogue and demo users (demo, production, store, admin). Idempotent."
 
     def add_arguments(self, parser):
         parser.add_argument("--catalogue-only", action="store_true",
