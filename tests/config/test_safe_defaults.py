@@ -65,4 +65,4 @@ def test_demo_users_only_on_the_embedded_default_or_when_asked(asked, environ, w
 def test_catalogue_only_loads_products_and_no_user():
     call_command("load_demo", "--catalogue-only")
     assert ProductTemplate.objects.filter(slug__in=["shoe", "insole"]).count() == 2
-    assert not get_user_model().objects.filter(username__in=["demo", "admin", "production"]).exists()
+    assert not get_user_model().objects.filter(username__in=["demo", "admin", "production", "store"]).exists()
