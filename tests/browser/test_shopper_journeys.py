@@ -217,5 +217,13 @@ def test_a_shopper_uploads_a_real_scan_and_sees_size_and_fit(page_factory, scree
     assert page.inner_text("#fit-badge").strip()
     revision_id = page.eval_on_selector("#studio-canvas", "c => c.dataset.revision")
     revision = page.evaluate(f"() => fetch('/api/revisions/{revision_id}/').then(r => r.json())")
-    assert revision["report"]["sides"]["left"]["fit"]["foot_source"] == "scan"  # the scanned foot, not an avatar
+    fit = revision["report"]["sides"]["left"]["fit"]
+    assert fit["foot_source"] == "scan"  # the scanned foot, not an avatar
+    assert fit["verdict"] == "fits", fit  # an insole shaped by the scan fits the scan
+    # the scan's values cannot be typed over by accident: more room comes from named options
+    length = page.locator("[name='measurements.left.length_mm']")
+    assert length.get_attribute("readonly") is not None and page.is_visible("#scan-set-note")
     screenshot(page, "11-studio-fit-from-scan")
+    page.click("#type-new-measurements")  # asked for explicitly: new typed values, the scan stays in the profile
+    assert length.get_attribute("readonly") is None and not page.is_visible("#scan-set-note")
+    assert page.input_value("#measurement-set") == ""

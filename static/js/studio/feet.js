@@ -36,6 +36,20 @@ export function setupFeet(ctx) {
     }
     select.append(el("option", { value: "", text: _("New measurements (type them below)") }));
     const note = el("p", { class: "control-help", id: "measurement-set-note" });
+    const typeInstead = el("button", { type: "button", class: "link-button", id: "type-new-measurements",
+                                       text: _("Type new measurements instead") });
+    const scanNote = el("p", { class: "control-help scan-note", id: "scan-set-note", hidden: true },
+      _("These come from your 3D scan: the shoe is shaped by your scanned foot. For more room, use Girth ease and Instep room under Fit & size."), " ", typeInstead);
+    typeInstead.addEventListener("click", () => {
+      // an explicit choice: the scan stays in the profile, new typed values will make a new set
+      select.value = "";
+      store.set({ measurementSet: null });
+      lockForScan();
+      updateSummary();
+      paintNote();
+      ctx.fit.syncFoot();
+      ui.form.querySelector("[name^='measurements.']:not([readonly])")?.focus();
+    });
     const paintNote = () => {
       const chosen = sets.find((set) => String(set.id) === select.value);
       note.textContent = chosen?.size?.reason_text || "";
@@ -52,13 +66,15 @@ export function setupFeet(ctx) {
         ctx.edits.markChange();
         ctx.revisions.schedule();
       }
+      lockForScan();
       updateSummary();
       paintNote();
       ctx.fit.syncFoot();
     });
     paintNote();
-    select.setAttribute("aria-describedby", note.id);
-    return el("div", { class: "control set-chooser" }, el("label", { for: id, class: "control-label", text: _("Use measurements") }), select, note);
+    select.setAttribute("aria-describedby", `${note.id} ${scanNote.id}`);
+    ui.scanNote = scanNote;
+    return el("div", { class: "control set-chooser" }, el("label", { for: id, class: "control-label", text: _("Use measurements") }), select, note, scanNote);
   }
 
   /** Put the feet in the section; the form then holds only the measurements, the side and the Generate button. */
@@ -98,6 +114,7 @@ export function setupFeet(ctx) {
       ctx.revisions.request({ immediate: true, reason: "measurements" });
     });
     fillForm();
+    lockForScan();
   }
 
   function fillForm() {
@@ -111,6 +128,13 @@ export function setupFeet(ctx) {
       }
     }
     updateRequired();
+  }
+
+  /** A scan's values are read-only: typing over them would silently swap the scanned foot for an avatar. */
+  function lockForScan() {
+    const scanned = setOf(store.state.measurementSet)?.source === "scan";
+    for (const input of ui.form.querySelectorAll("[name^='measurements.']")) input.readOnly = scanned;
+    if (ui.scanNote) ui.scanNote.hidden = !scanned;
   }
 
   // Only the feet being built are required; the other side's cells are dimmed.
@@ -159,5 +183,5 @@ export function setupFeet(ctx) {
     }
   }
 
-  return { mount, summary, updateSummary, fillForm, updateRequired };
+  return { mount, summary, updateSummary, fillForm, updateRequired, lockForScan };
 }
