@@ -76,6 +76,11 @@ END_MM_PER_CREASE = 110.0
 NOISE_SURFACES = {"length_mm": 2.0, "ball_width_mm": 2.0, "ball_girth_mm": 3.5, "instep_girth_mm": 3.5,
                   "heel_width_mm": 2.0, "arch_height_mm": 1.0, "toe_box_height_mm": 1.0}
 OPEN_SOLE_UNCERTAINTY_MM = {"ball_girth_mm": 1.5, "instep_girth_mm": 1.5, "arch_height_mm": 3.0}
+# * a sparse end: a heel or toe reconstructed from few points (its triangles SPARSE_END_RATIO times the foot's
+#   median or more) is an interpolated guess, which may bulge: SPARSE_END_MM per unit of ratio above 1 on the
+#   length and the heel width.
+SPARSE_END_RATIO = 1.5
+SPARSE_END_MM = 3.0
 
 
 @dataclass
@@ -127,7 +132,7 @@ def _grade(score: float) -> str:
     return "good" if score >= 0.8 else "fair" if score >= 0.5 else "poor"
 
 
-def uncertainty(*, crease_density: float, open_sole: bool) -> dict[str, float]:
+def uncertainty(*, crease_density: float, open_sole: bool, end_sparsity: float = 1.0) -> dict[str, float]:
     """
     Plus or minus mm of each measurement for a scan of this quality (see :data:`BASE_UNCERTAINTY_MM`).
 
@@ -137,6 +142,9 @@ def uncertainty(*, crease_density: float, open_sole: bool) -> dict[str, float]:
       Length of > 30 degree creases per mm² of surface (:class:`._scan_measure.Measured`).
     open_sole : bool
       The sole was not captured (:data:`OPEN_SOLE_MM` of open edge or more below the ankle).
+    end_sparsity : float
+      The larger of the heel's and the toe's :attr:`._scan_measure.Measured.end_sparsity` (1: as dense as the
+      rest); counted from :data:`SPARSE_END_RATIO`.
 
     Returns
     -------
@@ -144,10 +152,12 @@ def uncertainty(*, crease_density: float, open_sole: bool) -> dict[str, float]:
       :data:`MEASUREMENT_KEYS` to mm, rounded up to 0.1.
     """
     outward_mm = END_MM_PER_CREASE * max(0.0, crease_density - CLEAN_CREASES_PER_MM)
+    sparse_mm = SPARSE_END_MM * (end_sparsity - 1.0) if end_sparsity >= SPARSE_END_RATIO else 0.0
     out = {}
     for key in MEASUREMENT_KEYS:
         parts = (BASE_UNCERTAINTY_MM[key], NOISE_SURFACES[key] * outward_mm,
-                 OPEN_SOLE_UNCERTAINTY_MM.get(key, 0.0) if open_sole else 0.0)
+                 OPEN_SOLE_UNCERTAINTY_MM.get(key, 0.0) if open_sole else 0.0,
+                 sparse_mm if key in ("length_mm", "heel_width_mm") else 0.0)
         out[key] = float(np.ceil(10.0 * np.sqrt(sum(part * part for part in parts)) - 1e-9) / 10.0)
     return out
 
@@ -237,6 +247,12 @@ def scan_measure(mesh: trimesh.Trimesh, *,
         notes.append(f"the surface is noisy ({measured.crease_density:.3f} mm of sharp creases per mm²); widths "
                      "and girths may read a few mm large")
         penalty += min(0.3, 5.0 * measured.crease_density)
+    sparse = {end: ratio for end, ratio in measured.end_sparsity.items() if ratio >= SPARSE_END_RATIO}
+    if sparse:
+        end, ratio = max(sparse.items(), key=lambda item: item[1])
+        notes.append(f"the {end} is sparsely reconstructed (its triangles are {ratio:.1f} times the foot's usual "
+                     "size): the length may read long")
+        penalty += 0.05
     score = round(float(np.clip(1.0 - penalty, 0.0, 1.0)), 2)
     report("measure", 1.0)
     return ScanResult(side="right" if measured.medial_sign > 0 else "left", units=frame.units,
@@ -244,7 +260,8 @@ def scan_measure(mesh: trimesh.Trimesh, *,
                       quality={"grade": _grade(score), "score": score, "notes": notes},
                       foot=measured.foot, transform=frame.transform,
                       uncertainty_mm=uncertainty(crease_density=measured.crease_density,
-                                                 open_sole=measured.open_edges_mm > OPEN_SOLE_MM))
+                                                 open_sole=measured.open_edges_mm > OPEN_SOLE_MM,
+                                                 end_sparsity=float(np.nanmax([1.0, *measured.end_sparsity.values()]))))
 
 
 def measure_scan_file(data: bytes, filename: str, *, on_progress: Callable[[str, float], None] | None = None,
