@@ -494,7 +494,8 @@ def revision_build(*, revision_id: int, first_side: str | None = None) -> Design
 
 
 def scanned_feet_for(*, revision: DesignRevision) -> dict[str, trimesh.Trimesh]:
-    """The scanned feet behind a revision, for its fit check; a foot whose values were typed over is not the scan."""
+    """The scanned feet behind a revision: its products are shaped by them and checked on them. A foot whose values
+    were typed over is not the scan (it gets the parametric product of the typed values)."""
     measurement_set = revision.measurement_set
     if measurement_set is None:
         return {}
