@@ -60,6 +60,7 @@ bench: install-dev system-deps
 	$(PY) bench/bench_click_to_preview.py
 	$(PY) bench/bench_scan.py
 	$(PY) bench/bench_fit.py --scan
+	$(PY) bench/bench_scan_shaped.py
 	$(PY) bench/bench_studio.py
 
 clean:
