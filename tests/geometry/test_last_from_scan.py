@@ -9,13 +9,14 @@ from hypothesis import given, settings, strategies as st
 from geometry import registry, shoe as shoe_module
 from geometry._scan_frame import frame_find
 from geometry.avatar import foot_avatar
+from geometry.errors import ParameterError
 from geometry.fit import fit_check
 from geometry.foot import MEASUREMENT_RANGES_MM, FootMeasurements
 from geometry.scan import scan_measure
 
 from tests.datafiles import FIND_0015A, SCAN_0044_COLMAP, SCAN_0044_LASER
 
-from ._support import assert_part_printable, feet, overlap_mm3
+from ._support import assert_part_printable, feet, options_strategy, overlap_mm3
 
 REAL_SCANS = {"find-0015A": FIND_0015A, "foot3d-0044-laser": SCAN_0044_LASER, "foot3d-0044-colmap": SCAN_0044_COLMAP}
 PRODUCTS = ("shoe", "insole")
@@ -142,3 +143,26 @@ def test_the_mirror_image_of_a_scan_gets_the_mirror_image_of_its_shoe():
     # then both shaped shoes fit alike, region by region (medial is medial on both)
     for region, value in checks[0]["regions"].items():
         assert checks[1]["regions"][region]["value_mm"] == pytest.approx(value["value_mm"], abs=0.15), region
+
+
+@settings(max_examples=6, deadline=None)
+@given(options=options_strategy(registry.option_schema("shoe")), name=st.sampled_from(list(REAL_SCANS)))
+def test_a_shoe_shaped_by_a_scan_is_printable_with_any_options(options, name):
+    # given a real scan and any options (toe room, ease, heel pitch, collar, wall, midsole, toe shape ...)
+    result = scanned(name)
+    try:
+        params = registry.parse("shoe", options=options, foot=measurements(result), side=result.side)
+    except ParameterError:  # too long for the printer with this foot: refused before any build
+        return
+    # when the shoe is shaped by the scan
+    parts = registry.build_parts("shoe", params, foot_mesh=result.foot)
+    # then each part is one clean solid and the parts do not overlap
+    for part in parts.values():
+        assert_part_printable(part)
+    names = list(parts)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert overlap_mm3(parts[a], parts[b]) < 0.05, (a, b)
+    # and the cavity is as long as the foot plus the toe room
+    assert shoe_module.last(params, result.foot).cavity().extents[0] == pytest.approx(params.inner_length_mm,
+                                                                                      abs=1e-6)
