@@ -3,11 +3,14 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-from config.webserver import daphne_leave_form_bodies_to_django
+from config.webserver import daphne_limit_request_bodies
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-daphne_leave_form_bodies_to_django()  # uploads are parsed once, by Django, onto disk
 django_asgi_app = get_asgi_application()
+
+from customers.services import REQUEST_BODY_MAX_BYTES  # noqa: E402
+
+daphne_limit_request_bodies(max_bytes=REQUEST_BODY_MAX_BYTES)  # uploads are parsed once, by Django, onto disk
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs the app registry loaded above)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

@@ -1,25 +1,85 @@
-"""What the web server (daphne, on Twisted) is told before it serves Django."""
+"""What the web server (daphne, on Twisted) is told before it serves Django: uploads cannot fill its memory."""
+import io
 
 
-def daphne_leave_form_bodies_to_django() -> None:
+class _Discarded(io.RawIOBase):
+    """Where the rest of a refused body goes: counted, never kept."""
+
+    def __init__(self, received: int):
+        super().__init__()
+        self.received = received
+
+    def readable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.received += len(data)
+        return len(data)
+
+    def readinto(self, buffer) -> int:
+        return 0
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return 0
+
+    def tell(self) -> int:
+        return 0
+
+
+def daphne_limit_request_bodies(*, max_bytes: int) -> None:
     """
-    Stop Twisted from parsing multipart and form bodies itself: Django does, streaming uploads to disk.
+    Keep daphne from holding big bodies in memory: Django parses uploads, a body over `max_bytes` gets a 413.
 
-    Twisted's `Request.requestReceived` reads a whole multipart body into `request.args` (several copies in
-    memory) before daphne hands it to Django, which never looks at them: a 59 MB scan upload took the web
-    process from 200 MB to 880 MB. `parsePOSTFormSubmission=False` (Twisted >= 24.7) turns that off.
+    * Twisted's `Request.requestReceived` reads a whole multipart body into `request.args` (several copies in
+      memory) before daphne hands it to Django, which never looks at them: a 59 MB scan upload took the web
+      process from 200 MB to 880 MB. `parsePOSTFormSubmission=False` (Twisted >= 24.7) turns that off.
+    * daphne then queues the whole body for Django at once, so the process holds a body's size in memory
+      until Django has spooled it to disk. A body longer than the largest upload (two scans) is counted and
+      dropped as it arrives, Content-Length or chunked alike, and answered 413 without waking Django.
     """
     try:
         from daphne.http_protocol import WebRequest
     except ImportError:  # another ASGI server: nothing to do
         return
-    if getattr(WebRequest, "_sartoria_bodies_left_to_django", False):
+    if getattr(WebRequest, "_sartoria_max_body_bytes", None) is not None:
+        WebRequest._sartoria_max_body_bytes = max_bytes
         return
-    original_init = WebRequest.__init__
+    WebRequest._sartoria_max_body_bytes = max_bytes
+    original_init, original_chunk, original_process = (
+        WebRequest.__init__, WebRequest.handleContentChunk, WebRequest.process)
 
     def __init__(self, *args, **kwargs):
         original_init(self, *args, **kwargs)
         self._parsePOSTFormSubmission = False
+        self._sartoria_received = 0
+
+    def handleContentChunk(self, data):
+        if isinstance(self.content, _Discarded):
+            self.content.write(data)
+            return
+        self._sartoria_received += len(data)
+        if self._sartoria_received > self._sartoria_max_body_bytes:
+            self.content.close()
+            self.content = _Discarded(self._sartoria_received)
+            return
+        original_chunk(self, data)
+
+    def process(self):
+        if isinstance(self.content, _Discarded):
+            import time
+
+            self.request_start = time.time()
+            self.basic_error(413, b"Payload Too Large",
+                             f"The request body is larger than {self._sartoria_max_body_bytes:,} bytes.")
+            return
+        original_process(self)
 
     WebRequest.__init__ = __init__
-    WebRequest._sartoria_bodies_left_to_django = True
+    WebRequest.handleContentChunk = handleContentChunk
+    WebRequest.process = process

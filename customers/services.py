@@ -40,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 FOOT_SIDES = ("left", "right")
 SNIFF_BYTES = 4096
+# The largest request the web server reads: two scans and the form around them (config/webserver.py).
+REQUEST_BODY_MAX_BYTES = 2 * scan.SCAN_LIMITS.max_file_bytes + 1_000_000
 
 
 def parameter_error_to_application_error(error: ParameterError, *, prefix: str) -> ApplicationError:

@@ -23,6 +23,7 @@ from customers.selectors import (
 from customers.services import (
     customer_get_or_create_for_user,
     measurement_set_foot_glb,
+    REQUEST_BODY_MAX_BYTES,
     measurement_set_record,
     scan_upload,
 )
@@ -109,7 +110,7 @@ class ScanListCreateApi(APIView):
 
     @attempts_limited("upload")
     def post(self, request):
-        limit = 2 * scan.SCAN_LIMITS.max_file_bytes + 1_000_000
+        limit = REQUEST_BODY_MAX_BYTES
         if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
             raise ApplicationError(
                 f"the upload is larger than the {limit / 1e6:.0f} MB two scans may be.",

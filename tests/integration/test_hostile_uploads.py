@@ -9,6 +9,7 @@ from rest_framework.authtoken.models import Token
 
 from customers.models import FootScan
 from tests.conftest import database_url_of_test_database
+from tests.datafiles import FIND_0015A
 from tests.integration.stack import Stack
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -56,6 +57,9 @@ def test_hostile_uploads_and_bodies_get_a_4xx_and_the_web_process_stays_small(we
         "a picture named .ply": multipart([("photo.ply", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4000)]),
     }
     answers = {what: web.post_raw("/api/scans/", token, body, kind)[0] for what, (body, kind) in hostile.items()}
+    too_long = bytes(250_000_000)  # longer than any upload may be: dropped as it arrives, never held
+    answers["250 MB body"] = web.post_raw("/api/scans/", token, too_long, "multipart/form-data; boundary=x")[0]
+    del too_long
     deep = "[" * 5000 + "]" * 5000
     answers["JSON nested 5,000 deep"] = web.post_raw("/api/measurement-sets/", token, deep.encode(), "application/json")[0]
     huge = json.dumps({"measurements": {"left": {"length_mm": 260}}, "pad": "x" * 20_000_000}).encode()
@@ -66,3 +70,8 @@ def test_hostile_uploads_and_bodies_get_a_4xx_and_the_web_process_stays_small(we
     assert all(400 <= status < 500 for status in answers.values()), answers
     assert not FootScan.objects.exists()
     assert peak_mb < WEB_MEMORY_LIMIT_MB
+    # and a real scan still goes through this web server, stored for the worker
+    body, kind = multipart([("foot.ply", FIND_0015A.read_bytes())])
+    assert web.post_raw("/api/scans/", token, body, kind)[0] == 202
+    stored = FootScan.objects.get().files.get()
+    assert stored.size_bytes == len(FIND_0015A.read_bytes()) and stored.file.read() == FIND_0015A.read_bytes()
