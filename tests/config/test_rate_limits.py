@@ -9,6 +9,13 @@ from tests.datafiles import FIND_0015A
 PASSWORD = "a long enough password 42"
 
 
+@pytest.fixture(autouse=True)
+def small_daily_limits(settings):
+    """Small limits over a day: a window cannot roll over in the middle of a test (minutes and hours could)."""
+    settings.RATE_LIMITS = {"guest": [("address", "5/d")], "login": [("address", "50/d"), ("account", "4/d")],
+                            "upload": [("account", "2/d")]}
+
+
 def allowed(settings, scope: str, who: str) -> int:
     return int(dict(settings.RATE_LIMITS[scope])[who].split("/")[0])
 
@@ -57,7 +64,6 @@ def test_a_shopper_can_log_in_while_another_account_is_under_attack(settings, sh
 
 @pytest.mark.django_db
 def test_scan_uploads_per_account_are_limited_in_the_api(settings, shopper):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "upload": [("account", "2/h")]}
     client = APIClient()
     client.force_authenticate(shopper)
     statuses = []
