@@ -153,6 +153,28 @@ def test_any_pose_units_and_mirror_give_the_same_numbers(name, rotation, offset,
     assert result.side == ({"left": "right", "right": "left"}[reference.side] if mirror else reference.side)
 
 
+@settings(max_examples=6, deadline=None)
+@given(name=st.sampled_from(["foot3d_0044_scan.ply", "find_template_0015A.ply"]), toe_mm=st.floats(8.0, 30.0),
+       heel_mm=st.floats(8.0, 30.0), ball_mm=st.floats(8.0, 30.0))
+def test_spikes_at_the_toe_heel_and_ball_are_left_out(name, toe_mm, heel_mm, ball_mm):
+    # given a real scan with single points pulled out (8-30 mm, several times its 1.5 mm mesh) at the toe tip,
+    # the heel and the ball's side: outliers
+    reference = measured(name)
+    foot = raw(name).copy().apply_transform(reference.transform)  # canonical frame, mm
+    v = foot.vertices.copy()
+    low = np.flatnonzero(v[:, 2] < 30.0)
+    length = reference.measurements["length_mm"]
+    ball = low[(v[low, 0] > 0.6 * length) & (v[low, 0] < 0.8 * length)]
+    for index, push in ((low[np.argmax(v[low, 0])], [toe_mm, 0, 0]), (low[np.argmin(v[low, 0])], [-heel_mm, 0, 0]),
+                        (ball[np.argmax(v[ball, 1])], [0, ball_mm, 0])):
+        v[index] += push
+    spiked = trimesh.Trimesh(v, foot.faces, process=False)
+    # when measured, then the numbers are the scan's and the spikes are named
+    result = scan_measure(spiked)
+    assert_same(result, reference)
+    assert any("spike" in note for note in result.quality["notes"])
+
+
 @pytest.mark.parametrize("name", SCANS)
 def test_remeshing_does_not_change_the_numbers(name):
     # given the same surface with a third of its triangles split in four (and in another pose)
