@@ -19,12 +19,24 @@ def product_get(*, slug: str) -> ProductTemplate:
     return product
 
 
+# Orders production works on: placed and not cancelled. (Once orders are paid, only paid ones: the production issue.)
+ORDER_STATUSES_FOR_PRODUCTION = (Order.Status.PLACED, Order.Status.IN_PRODUCTION, Order.Status.SHIPPED)
+
+
+def _production_only(user: User) -> bool:
+    """Production staff see what was ordered, nothing else; admins, who support everyone, see all."""
+    return user_sees_all_designs(user) and not user.is_superuser
+
+
 def design_list_for_user(*, user: User) -> QuerySet[Design]:
-    """The designs this user may open: their own; production and admins see every design."""
+    """The designs this user may open: their own; production those with an order to make; admins every design."""
     designs = Design.objects.select_related("template", "customer")
     if not user.is_authenticated:
         return designs.none()
-    if user_sees_all_designs(user):
+    if _production_only(user):
+        # an ordered design stays visible after its owner hid it: the order still has to be made
+        return designs.filter(orders__status__in=ORDER_STATUSES_FOR_PRODUCTION).distinct()
+    if user.is_superuser:
         return designs
     return designs.filter(customer__user=user, deleted_at__isnull=True)
 
@@ -47,17 +59,23 @@ def design_visible_to(*, design_id: int, user: User) -> bool:
     return design_list_for_user(user=user).filter(pk=design_id).exists()
 
 
-def revision_list_for_design(*, design: Design) -> QuerySet[DesignRevision]:
-    return design.revisions.prefetch_related("files")
+def revision_list_for_design(*, design: Design, user: User | None = None) -> QuerySet[DesignRevision]:
+    """The design's revisions; for production only the ordered ones (the others are the customer's drafts)."""
+    revisions = design.revisions.prefetch_related("files")
+    if user is not None and _production_only(user):
+        revisions = revisions.filter(orders__status__in=ORDER_STATUSES_FOR_PRODUCTION).distinct()
+    return revisions
 
 
 def revision_get_for_user(*, revision_id: int, user: User) -> DesignRevision:
-    revision = (
+    revisions = (
         DesignRevision.objects.select_related("design__template", "design__customer")
         .prefetch_related("files")
         .filter(design__in=design_list_for_user(user=user), pk=revision_id)
-        .first()
     )
+    if _production_only(user):
+        revisions = revisions.filter(orders__status__in=ORDER_STATUSES_FOR_PRODUCTION)
+    revision = revisions.first()
     if revision is None:
         raise Http404("No such revision.")
     return revision
@@ -125,9 +143,11 @@ def revision_file_get_for_user(*, revision_id: int, side: str, name: str, user: 
 
 
 def revision_list_done(*, revision_ids: list[int] | None = None) -> QuerySet[DesignRevision]:
-    """Finished revisions, newest first: what production can export."""
+    """Finished revisions that were ordered, newest first: what production can make and export."""
     revisions = (
-        DesignRevision.objects.filter(status=DesignRevision.Status.DONE)
+        DesignRevision.objects.filter(status=DesignRevision.Status.DONE,
+                                      pk__in=Order.objects.filter(status__in=ORDER_STATUSES_FOR_PRODUCTION)
+                                      .values("revision_id"))
         .select_related("design__template", "design__customer")
         .prefetch_related("files")
         .order_by("-finished_at", "-pk")

@@ -110,6 +110,6 @@ def design_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def design_detail(request: HttpRequest, design_id: int) -> HttpResponse:
     design = design_get_for_user(design_id=design_id, user=request.user)
-    revisions = revision_list_for_design(design=design)
+    revisions = revision_list_for_design(design=design, user=request.user)
     return render(request, "configurator/design_detail.html", {"design": design, "revisions": revisions})
 

@@ -13,7 +13,7 @@ MAX_REVISIONS_PER_EXPORT = 200
 
 @transaction.atomic
 def print_files_export(*, revision_ids: list[int], user: AbstractBaseUser) -> tuple[bytes, PrintExport]:
-    """Zip the print files of finished revisions and record who took them."""
+    """Zip the print files of finished, ordered revisions and record who took them."""
     wanted = sorted(set(revision_ids))
     if not wanted or len(wanted) > MAX_REVISIONS_PER_EXPORT:
         raise ApplicationError(
@@ -24,8 +24,8 @@ def print_files_export(*, revision_ids: list[int], user: AbstractBaseUser) -> tu
     missing = sorted(set(wanted) - {revision.pk for revision in revisions})
     if missing:
         raise ApplicationError(
-            f"revisions {missing} do not exist or are not finished yet.",
-            {"field": "revision_ids", "value": missing, "allowed": "ids of finished revisions"},
+            f"revisions {missing} do not exist, are not finished yet or were not ordered.",
+            {"field": "revision_ids", "value": missing, "allowed": "ids of finished, ordered revisions"},
         )
     entries = []
     for revision in revisions:

@@ -134,7 +134,7 @@ class DesignDetailApi(APIView):
 
     def get(self, request, design_id: int):
         design = design_get_for_user(design_id=design_id, user=request.user)
-        revisions = RevisionOutputSerializer(revision_list_for_design(design=design), many=True, context={"request": request})
+        revisions = RevisionOutputSerializer(revision_list_for_design(design=design, user=request.user), many=True, context={"request": request})
         return Response({**DesignOutputSerializer(design, context={"request": request}).data, "revisions": revisions.data})
 
     def patch(self, request, design_id: int):
@@ -258,7 +258,7 @@ class RevisionListRequestApi(APIView):
     def get(self, request, design_id: int):
         design = design_get_for_user(design_id=design_id, user=request.user)
         return Response(
-            RevisionOutputSerializer(revision_list_for_design(design=design), many=True, context={"request": request}).data
+            RevisionOutputSerializer(revision_list_for_design(design=design, user=request.user), many=True, context={"request": request}).data
         )
 
     def post(self, request, design_id: int):

@@ -4,6 +4,7 @@ import zipfile
 import pytest
 import trimesh
 
+from configurator.services import order_place
 from production.models import PrintExport
 from tests.configurator.helpers import built_revision
 
@@ -12,10 +13,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def two_revisions(shopper, other_shopper, products):
-    return [
+    """Two customers' ordered revisions: what production makes."""
+    revisions = [
         built_revision(user=shopper, product=products["insole"]),
         built_revision(user=other_shopper, product=products["insole"], options={"thickness_mm": 6}),
     ]
+    for revision in revisions:
+        order_place(design=revision.design, revision=revision)
+    return revisions
 
 
 @pytest.mark.parametrize("role", ["shopper", "store_user"])

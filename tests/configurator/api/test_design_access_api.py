@@ -1,7 +1,16 @@
 """Nobody sees what is not theirs: each role against someone else's design, revision and files."""
 import pytest
 
+from django.utils import timezone
+
+from configurator.models import Order
+from configurator.services import order_place, revision_build, revision_request
 from tests.configurator.helpers import built_revision, feet_copy
+
+
+def built_revision_of(design, *, options: dict):
+    revision = revision_request(design=design, options=options, feet=feet_copy(), side="right")
+    return revision_build(revision_id=revision.pk)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,11 +60,41 @@ def test_anonymous_gets_403_and_no_data(api_client, giulias_revision):
         assert response.status_code in (401, 403), url
 
 
-@pytest.mark.parametrize("role", ["production_user", "admin_user"])
-def test_production_and_admin_read_any_design(request, api_client, giulias_revision, role):
-    api_client.force_authenticate(request.getfixturevalue(role))
+def test_admin_reads_any_design(api_client, admin_user, giulias_revision):
+    api_client.force_authenticate(admin_user)
     for url in urls_of(giulias_revision):
         assert api_client.get(url).status_code == 200, url
+
+
+def order(revision) -> Order:
+    return order_place(design=revision.design, revision=revision)
+
+
+def test_production_reads_only_what_was_ordered_and_not_cancelled(api_client, shopper, production_user, products,
+                                                                 giulias_revision):
+    api_client.force_authenticate(production_user)
+    for url in urls_of(giulias_revision):  # a draft nobody ordered is the customer's business
+        assert api_client.get(url).status_code == 404, url
+    assert api_client.get("/api/production/queue/").json() == []
+    placed = order(giulias_revision)
+    for url in urls_of(giulias_revision):
+        assert api_client.get(url).status_code == 200, url
+    assert [row["id"] for row in api_client.get("/api/production/queue/").json()] == [giulias_revision.pk]
+    # another, unordered revision of the same design stays hidden, also in the design's own list
+    draft = built_revision_of(giulias_revision.design, options={"cushioning": "ribs"})
+    assert api_client.get(f"/api/revisions/{draft.pk}/").status_code == 404
+    listed = api_client.get(f"/api/designs/{giulias_revision.design_id}/").json()["revisions"]
+    assert [revision["id"] for revision in listed] == [giulias_revision.pk]
+    refused = api_client.post("/api/production/exports/", {"revision_ids": [draft.pk]}, format="json")
+    assert refused.status_code == 400 and refused.json()["field"] == "revision_ids"
+    # the owner hiding the design does not hide an order still to make; a cancelled order does
+    giulias_revision.design.deleted_at = timezone.now()
+    giulias_revision.design.save()
+    assert api_client.get(f"/api/revisions/{giulias_revision.pk}/").status_code == 200
+    Order.objects.filter(pk=placed.pk).update(status=Order.Status.CANCELLED)
+    for url in urls_of(giulias_revision):
+        assert api_client.get(url).status_code == 404, url
+    assert api_client.get("/api/production/queue/").json() == []
 
 
 def test_production_cannot_change_a_customers_design(api_client, production_user, giulias_revision):
