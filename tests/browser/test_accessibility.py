@@ -89,7 +89,8 @@ def api_call(base_url: str, method: str, path: str, body: dict | None = None, *,
 
 @pytest.fixture(scope="module")
 def built_design(live_app) -> int:
-    """A demo shopper's insole, built through the API: the studio then shows its fit and versions, production its row."""
+    """A demo shopper's insole, built and ordered through the API: the studio shows its fit and versions, production
+    its row."""
     token = api_call(live_app, "POST", "/api/auth/token/", {"username": DEMO[0], "password": DEMO[1]})["token"]
     design = api_call(live_app, "POST", "/api/designs/", {"product": "insole", "name": "Axe insole"}, token=token)
     revision = api_call(live_app, "POST", f"/api/designs/{design['id']}/revisions/",
@@ -99,6 +100,8 @@ def built_design(live_app) -> int:
         time.sleep(1)
         revision = api_call(live_app, "GET", f"/api/revisions/{revision['id']}/", token=token)
     assert revision["status"] == "done", revision
+    # ordered, so that production has it to make (production sees nothing else)
+    api_call(live_app, "POST", "/api/orders/", {"design": design["id"], "revision": revision["id"]}, token=token)
     return design["id"]
 
 
