@@ -24,6 +24,45 @@ EXPONENT_ABOVE = 2.6
 """Superellipse exponent of a section's upper half: a rounded top."""
 
 
+FOREFOOT_EXPONENT_ABOVE = 1.9
+"""Superellipse exponent of the upper half of the sections from the instep forward (the heel's is
+:data:`EXPONENT_ABOVE`): a foot's forefoot section is a low tent rising to a ridge, not a full dome, so at the
+same girth the section is taller than the heel's shape would make it."""
+MEDIAL_SKEW = 0.12
+"""How far the forefoot sections lean towards the big toe (:func:`skew_factor`): the first metatarsal head and the
+big toe stand higher than the fifth and the little toes."""
+FOREFOOT_BLEND = (0.30, 0.50)
+"""The section shape blends from the heel's to the forefoot's between these fractions of the foot length."""
+BALL_SLOPE = 0.15
+"""The section height falls across the ball line as a foot's does (no plateau): this share of the ball height
+higher at the fifth metatarsal head (at most as high as the instep) and lower at the first."""
+
+
+def section_shape(x_mm: np.ndarray, length_mm: float) -> tuple[np.ndarray, np.ndarray]:
+    """
+    The upper half's superellipse exponent and medial lean (:func:`skew_factor`) of the sections at ``x_mm`` of a
+    foot (or last) ``length_mm`` long: the heel's round dome blending (:data:`FOREFOOT_BLEND`) into the forefoot's
+    lower, medially leant tent. The last's sections and the avatar's alike.
+
+    Returns
+    -------
+    exponent_above, skew : float arrays, shape of ``x_mm``
+    """
+    w = smoothstep((np.asarray(x_mm, float) / length_mm - FOREFOOT_BLEND[0]) / (FOREFOOT_BLEND[1] - FOREFOOT_BLEND[0]))
+    return EXPONENT_ABOVE + (FOREFOOT_EXPONENT_ABOVE - EXPONENT_ABOVE) * w, MEDIAL_SKEW * w
+
+
+def skew_factor(angle, skew) -> np.ndarray:
+    """
+    Radial factor that leans a section's upper half towards the medial side (+y): ``1 + skew sin(2 angle)`` above
+    the widest line (``angle`` in radians from +y towards +z), 1 below it. The widest line and the top centre stay;
+    the medial shoulder fills out and the lateral one slims by the same share, so the girth barely changes while
+    the section's peak moves medially, as a forefoot's does over the big toe's metatarsal.
+    """
+    angle = np.asarray(angle, float)
+    return 1.0 + np.asarray(skew, float) * np.where(np.sin(angle) > 0.0, np.sin(2.0 * angle), 0.0)
+
+
 def report(on_progress: ProgressFn, stage: str, fraction: float) -> None:
     """Call ``on_progress`` if given (fraction clipped to [0, 1])."""
     if on_progress is not None:
@@ -248,13 +287,14 @@ def slab_mesh(x_mm: np.ndarray, y_lat_mm: np.ndarray, y_med_mm: np.ndarray, acro
 
 def tube_mesh(x_mm: np.ndarray, y_centre_mm: np.ndarray, half_width_mm: np.ndarray, z_mid_mm: np.ndarray,
               below_mm: np.ndarray, above_mm: np.ndarray, around: int,
-              exponent_below: float = EXPONENT_BELOW, exponent_above: float = EXPONENT_ABOVE) -> trimesh.Trimesh:
+              exponent_below: float = EXPONENT_BELOW, exponent_above: float = EXPONENT_ABOVE,
+              skew: float | np.ndarray = 0.0) -> trimesh.Trimesh:
     """
     Loft superelliptic cross-sections (in y–z planes) along x into a closed, capped tube.
 
     Each section is two half-superellipses sharing the widest line at ``z_mid``: a flatter one
     below (``exponent_below``) reaching ``below_mm`` down and a rounder one above reaching
-    ``above_mm`` up.
+    ``above_mm`` up, leant medially by ``skew`` (:func:`skew_factor`; exponents and skew may be (n, 1) arrays).
 
     Parameters
     ----------
@@ -268,7 +308,7 @@ def tube_mesh(x_mm: np.ndarray, y_centre_mm: np.ndarray, half_width_mm: np.ndarr
     mesh : trimesh.Trimesh
       Watertight, outward normals; x extent is exactly ``x_mm[0] .. x_mm[-1]``.
     """
-    y, z = section_points(half_width_mm, below_mm, above_mm, around, exponent_below, exponent_above)
+    y, z = section_points(half_width_mm, below_mm, above_mm, around, exponent_below, exponent_above, skew)
     n, m = len(x_mm), around
     rings = np.stack([np.repeat(x_mm[:, None], m, axis=1), y + y_centre_mm[:, None], z + z_mid_mm[:, None]],
                      axis=-1).reshape(-1, 3)
@@ -286,7 +326,8 @@ def tube_mesh(x_mm: np.ndarray, y_centre_mm: np.ndarray, half_width_mm: np.ndarr
 
 
 def section_points(half_width_mm, below_mm, above_mm, around: int, exponent_below: float = EXPONENT_BELOW,
-                   exponent_above: float = EXPONENT_ABOVE) -> tuple[np.ndarray, np.ndarray]:
+                   exponent_above: float = EXPONENT_ABOVE,
+                   skew: float | np.ndarray = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """
     Points of the sections relative to their widest line's centre.
 
@@ -303,11 +344,15 @@ def section_points(half_width_mm, below_mm, above_mm, around: int, exponent_belo
     fz = np.sign(sin) * np.abs(sin) ** (2.0 / p)
     half = np.asarray(half_width_mm, float).reshape(-1, 1)
     size_z = np.where(upper, np.asarray(above_mm, float).reshape(-1, 1), np.asarray(below_mm, float).reshape(-1, 1))
-    return half * fy, size_z * fz
+    y, z = half * fy, size_z * fz
+    if np.any(np.asarray(skew) != 0.0):
+        factor = skew_factor(np.arctan2(z, y), skew)
+        y, z = y * factor, z * factor
+    return y, z
 
 
 def section_girth(half_width_mm, below_mm, above_mm, exponent_below: float = EXPONENT_BELOW,
-                  exponent_above: float = EXPONENT_ABOVE) -> np.ndarray:
+                  exponent_above: float = EXPONENT_ABOVE, skew: float | np.ndarray = 0.0) -> np.ndarray:
     """
     Perimeter of the sections.
 
@@ -315,7 +360,7 @@ def section_girth(half_width_mm, below_mm, above_mm, exponent_below: float = EXP
     -------
     girth_mm : (n,) float
     """
-    y, z = section_points(half_width_mm, below_mm, above_mm, 720, exponent_below, exponent_above)
+    y, z = section_points(half_width_mm, below_mm, above_mm, 720, exponent_below, exponent_above, skew)
     return np.hypot(np.diff(y, axis=1, append=y[:, :1]), np.diff(z, axis=1, append=z[:, :1])).sum(axis=1)
 
 

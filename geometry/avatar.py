@@ -9,7 +9,8 @@ How it is made (all from :mod:`._shape`, the building blocks of the shoe's last)
 
 * plan: :meth:`.PlanProfile.for_foot` with the foot's own length (no toe allowance), ball width and
   heel width; so the avatar is exactly ``length_mm`` long and ``ball_width_mm`` wide;
-* sections: the last's superelliptic sections (flat below, rounder above); the height at the instep
+* sections: the last's superelliptic sections (flat below, rounder above, the forefoot's leant towards the big toe:
+  :func:`._shape.section_shape`); the height at the instep
   (:data:`INSTEP_STATION`) is solved so that the section's perimeter -- what a tape measure reads -- is
   the instep girth, and the height at the ball (:data:`BALL_STATION`) so that the tape in the ball
   girth's oblique plane through the metatarsal heads (:func:`.measurements.ball_girth_mm`) reads the
@@ -34,8 +35,8 @@ import numpy as np
 import trimesh
 
 from ._manifold import to_manifold, to_trimesh
-from ._shape import (BELOW_FRACTION, EXPONENT_ABOVE, EXPONENT_BELOW, PlanProfile, end_rounding, mirror_y, pchip,
-                     section_points, smoothstep, stations, tube_mesh)
+from ._shape import (BALL_SLOPE, BELOW_FRACTION, EXPONENT_BELOW, PlanProfile, end_rounding, mirror_y, pchip,
+                     section_points, section_shape, smoothstep, stations, tube_mesh)
 from .errors import ParameterError
 from .foot import FootMeasurements
 from .measurements import BALL_RANGE, INSTEP_AT
@@ -157,10 +158,12 @@ def exponent_below(x_mm: np.ndarray, length_mm: float) -> np.ndarray:
 def _ring_perimeter(half_mm: np.ndarray, height_mm: np.ndarray) -> np.ndarray:
     """
     Perimeter of the (n,) mesh rings of these half widths and heights: the girth a section of the mesh has.
-    For the flat forefoot sections (:data:`EXPONENT_BELOW`): both girth stations lie there.
+    For the flat forefoot sections (:data:`EXPONENT_BELOW`, :func:`._shape.section_shape` of the forefoot): both
+    girth stations lie there.
     """
+    exponent_above, skew = section_shape(1.0, 1.0)
     y, z = section_points(half_mm, BELOW_FRACTION * height_mm, (1 - BELOW_FRACTION) * height_mm, AROUND,
-                          EXPONENT_BELOW, EXPONENT_ABOVE)
+                          EXPONENT_BELOW, exponent_above, skew)
     return np.hypot(np.diff(y, axis=1, append=y[:, :1]), np.diff(z, axis=1, append=z[:, :1])).sum(axis=1)
 
 
@@ -179,13 +182,15 @@ def _profile(length_mm: float, width_mm: float, heel_mm: float, ball_height_mm: 
     ball, instep = max(ball_height_mm, MIN_HEIGHT_MM), max(instep_height_mm, MIN_HEIGHT_MM)
     rear = max(instep + 12.0, 0.24 * L)
     toe = min(float(np.clip(TOE_HEIGHT_FRACTION * ball, 14.0, 26.0)), 0.9 * ball)
-    # the ball height holds from the 5th metatarsal head (the plan's lateral widest point, behind the 1st) to
-    # BALL_STATION, so that the oblique tape between the two heads crosses sections of the ball's height
+    # the ball line runs from the 5th metatarsal head (the plan's lateral widest point, behind the 1st) to
+    # BALL_STATION, the top falling over it, so that the oblique tape between the two heads crosses the ball
     fine = np.linspace(BALL_RANGE[0] * L, BALL_STATION * L, 401)
     lateral = float(fine[np.argmin(plan(fine)[0])])
     plateau = (lateral,) if INSTEP_STATION * L + 0.04 * L < lateral < BALL_STATION * L - 0.01 * L else ()
     xk = (0.0, REAR_STATION * L, INSTEP_STATION * L) + plateau + (BALL_STATION * L, TOE_STATION * L, L)
-    hk = (rear, rear, instep) + (ball,) * len(plateau) + (ball, toe, 0.85 * toe)
+    # the top falls across the ball line as the last's does (_shape.BALL_SLOPE), when there is a line to fall over
+    back, front = (min((1 + BALL_SLOPE) * ball, instep), (1 - BALL_SLOPE) * ball) if plateau else (ball, ball)
+    hk = (rear, rear, instep) + (back,) * len(plateau) + (front, toe, 0.85 * toe)
     return AvatarProfile(plan, L, heel_mm, max(arch_lift_mm, 0.0), xk, hk, toe)
 
 
@@ -259,9 +264,10 @@ def _body(profile: AvatarProfile) -> trimesh.Trimesh:
     bottom, top = profile.bottom_top(x)
     height = np.maximum(top - bottom, 2 * profile.plan.min_half_mm)
     below = BELOW_FRACTION * height
-    # per-station exponents, (n, 1): section_points broadcasts them against the angles around
+    # per-station exponents and lean, (n, 1): section_points broadcasts them against the angles around
+    exponent_above, skew = section_shape(x, L)
     mesh = tube_mesh(x, centre, half, bottom + below, below, height - below, AROUND,
-                     exponent_below(x, L)[:, None], EXPONENT_ABOVE)
+                     exponent_below(x, L)[:, None], exponent_above[:, None], skew[:, None])
     vertices = np.array(mesh.vertices)
     vx, vy, vz = vertices.T
     # arch: squash each section from below on the medial side (underside up by the lift, top unmoved)

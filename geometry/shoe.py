@@ -29,9 +29,10 @@ import trimesh
 
 from . import engraving, lattice
 from ._manifold import cross_section, prism, to_manifold, to_trimesh
-from ._shape import (BELOW_FRACTION, EXPONENT_ABOVE, EXPONENT_BELOW, PlanProfile, end_rounding, mirror_y, pchip,
-                     report, section_girth, slab_mesh, smoothstep, stations, tube_mesh, TOE_SHAPES)
-from .measurements import BALL_RANGE, hull_perimeter
+from ._shape import (BALL_SLOPE, BELOW_FRACTION, EXPONENT_ABOVE, EXPONENT_BELOW, PlanProfile, end_rounding, mirror_y,
+                     pchip, report, section_girth, section_shape, skew_factor, slab_mesh, smoothstep, stations,
+                     tube_mesh, TOE_SHAPES)
+from .measurements import BALL_RANGE, INSTEP_AT, hull_perimeter
 from .last_from_scan import SampledPlan, shaped_last
 from .errors import ParameterError
 from .foot import FootMeasurements
@@ -63,6 +64,8 @@ TOE_SPRING_MM = 4.0
 """Toe spring: how far the toe tip is lifted off the ground (a rocker that eases the roll-off)."""
 TOE_SPRING_START = 0.72
 """Where the toe spring starts, as a fraction of the foot length (the ball line)."""
+TOE_BOX_HEIGHT = 0.62
+"""The toe box's height (at 0.88 L) as a share of the ball height (limited to 16-30 mm)."""
 CONTACT_GAP_MM = 0.01
 """Gap between neighbouring parts: they touch for printing purposes but share no vertex."""
 FOOTBED_SHARE = 0.5
@@ -194,7 +197,9 @@ class Last:
     built from and the fit check measures against.
 
     ``plan`` gives the parametric outline; ``height_k_mm`` the section heights above the footbed at ``xk_mm``.
-    Each section is two superellipses sharing the widest line (:data:`EXPONENT_BELOW`, :data:`EXPONENT_ABOVE`).
+    Each section is two superellipses sharing the widest line (:data:`EXPONENT_BELOW` below, above
+    :data:`EXPONENT_ABOVE` at the heel blending to :data:`._shape.FOREFOOT_EXPONENT_ABOVE` leant medially by
+    :data:`._shape.MEDIAL_SKEW` in the forefoot, see :meth:`section_shape`; the avatar's sections are the same).
     A last shaped by a scan (see :mod:`.last_from_scan`) adds ``shaping``: a smooth radial offset of every
     section, as a function of x and of the angle around the section's centre.
 
@@ -258,14 +263,27 @@ class Last:
         _, half, _, below, above = self.sections(x_mm, grow_mm, sprung=False)
         return self._radius(x_mm, angle, half, below, above)
 
+    def section_shape(self, x_mm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """
+        The upper half's superellipse exponent and medial lean (:func:`._shape.skew_factor`) of the sections at
+        ``x_mm``: the heel's round dome blending (:data:`._shape.FOREFOOT_BLEND`) into the forefoot's lower, medially
+        leant tent.
+
+        Returns
+        -------
+        exponent_above, skew : float arrays, shape of ``x_mm``
+        """
+        return section_shape(x_mm, self.length_mm)
+
     def _radius(self, x_mm, angle, half, below, above) -> np.ndarray:
         """:meth:`radius_mm` with the sections at ``x_mm`` already known."""
         cos, sin = np.abs(np.cos(angle)), np.sin(angle)
         upper = sin >= 0
-        p = np.where(upper, EXPONENT_ABOVE, EXPONENT_BELOW)
+        exponent_above, skew = self.section_shape(x_mm)
+        p = np.where(upper, exponent_above, EXPONENT_BELOW)
         size = np.where(upper, above, below)
         with np.errstate(divide="ignore"):
-            radius = ((cos / half) ** p + (np.abs(sin) / size) ** p) ** (-1.0 / p)
+            radius = ((cos / half) ** p + (np.abs(sin) / size) ** p) ** (-1.0 / p) * skew_factor(angle, skew)
         if self.shaping is not None:
             radius = radius + self.shaping.offset_mm(x_mm, angle, radius)
         return radius
@@ -275,7 +293,9 @@ class Last:
         plan = self.plan.grown(grow_mm)
         x = stations(plan.start_mm, plan.end_mm, STATIONS)
         centre, half, z_mid, below, above = self.sections(x, grow_mm, sprung=False)
-        mesh = tube_mesh(x, centre, half, z_mid, below, above, AROUND, EXPONENT_BELOW, EXPONENT_ABOVE)
+        exponent_above, skew = self.section_shape(x)
+        mesh = tube_mesh(x, centre, half, z_mid, below, above, AROUND, EXPONENT_BELOW, exponent_above[:, None],
+                         skew[:, None])
         if self.shaping is None:
             return mesh
         # move every ring point radially by the shaping at its x and angle; the flat bottom stays where it is
@@ -368,11 +388,15 @@ class Last:
         return x_throat, THROAT_RADIUS_MM, z_back, z_throat
 
 
-def _height_for_girth(half_width_mm: float, girth_mm: float) -> float:
-    """Section height whose perimeter equals ``girth_mm`` at the given half width (interpolated, monotone)."""
+def _height_for_girth(half_width_mm: float, girth_mm: float, exponent_above: float = EXPONENT_ABOVE,
+                      skew: float = 0.0) -> float:
+    """
+    Section height whose perimeter equals ``girth_mm`` at the given half width and shape (:meth:`Last.section_shape`;
+    interpolated, monotone).
+    """
     candidates = np.linspace(5.0, 200.0, 391)
     girths = section_girth(np.full_like(candidates, half_width_mm), BELOW_FRACTION * candidates,
-                           (1 - BELOW_FRACTION) * candidates, EXPONENT_BELOW, EXPONENT_ABOVE)
+                           (1 - BELOW_FRACTION) * candidates, EXPONENT_BELOW, float(exponent_above), float(skew))
     return float(np.interp(girth_mm, girths, candidates))  # girth grows monotonically with height
 
 
@@ -394,12 +418,18 @@ def _ball_girth_mm(plan: PlanProfile, xk_mm: tuple, height_k_mm: tuple, length_m
     s = np.linspace(-15.0, np.linalg.norm(medial - lateral) + 15.0, 600)
     xy = lateral + s[:, None] * along
     centre, half, z_mid, below, above = probe.sections(xy[:, 0], sprung=False)
-    # ... and at each the section's top and bottom at that distance from its centre line
-    reach = np.abs(xy[:, 1] - centre) / half
-    inside = reach < 1.0
-    r = np.clip(reach, 0.0, 1.0)
-    top = z_mid + above * (1.0 - r ** EXPONENT_ABOVE) ** (1.0 / EXPONENT_ABOVE)
-    bottom = z_mid - below * (1.0 - r ** EXPONENT_BELOW) ** (1.0 / EXPONENT_BELOW)
+    # ... and at each the section's top and bottom at that distance from its centre line (bisection in height)
+    dy = xy[:, 1] - centre
+    inside = np.abs(dy) < half
+    ends = []
+    for sign, size in ((1.0, above), (-1.0, below)):
+        low, high = np.zeros_like(dy), 2.0 * size
+        for _ in range(30):
+            middle = 0.5 * (low + high)
+            within = np.hypot(dy, middle) <= probe._radius(xy[:, 0], np.arctan2(sign * middle, dy), half, below, above)
+            low, high = np.where(within, middle, low), np.where(within, high, middle)
+        ends.append(z_mid + sign * low)
+    top, bottom = ends
     points = np.concatenate([np.column_stack([s, top])[inside], np.column_stack([s, bottom])[inside]])
     return hull_perimeter(points)
 
@@ -421,22 +451,25 @@ def last(params: ShoeParams, foot_mesh: trimesh.Trimesh | None = None) -> Last:
     plan = PlanProfile.for_foot(length_mm=L, total_length_mm=params.inner_length_mm,
                                 ball_width_mm=foot.ball_width_mm, heel_width_mm=foot.heel_width_mm,
                                 toe_shape=params.toe_shape)
-    _, half = plan.centre_half(np.array([0.55 * L, 0.72 * L]))
+    _, half = plan.centre_half(np.array([INSTEP_AT * L, 0.72 * L]))
     ease = params.girth_ease_mm
-    instep_girth_h = _height_for_girth(half[0], foot.instep_girth_mm + ease)
+    shape = section_shape(np.array([INSTEP_AT * L, 0.72 * L]), L)
+    instep_girth_h = _height_for_girth(half[0], foot.instep_girth_mm + ease, *(value[0] for value in shape))
     # the ball height holds over the ball line, from the 5th metatarsal head (0.64 L) to the 1st (0.72 L)
     xk = (0.0, 0.30 * L, 0.55 * L, 0.64 * L, 0.72 * L, 0.88 * L, params.inner_length_mm)
 
     def heights(ball_h: float, instep_room_mm: float = 0.0) -> tuple:
-        instep_h = max(instep_girth_h, ball_h) + instep_room_mm
+        instep_h = max(instep_girth_h, ball_h)
+        back_h, front_h = min((1.0 + BALL_SLOPE) * ball_h, instep_h), (1.0 - BALL_SLOPE) * ball_h
+        instep_h += instep_room_mm
         rear_h = max(params.collar_height_mm + 30.0, instep_h + 10.0)
-        toe_h = float(np.clip(0.62 * ball_h, 16.0, 30.0))
-        return (rear_h, rear_h, instep_h, ball_h, ball_h, toe_h, 0.75 * toe_h)
+        toe_h = float(np.clip(TOE_BOX_HEIGHT * ball_h, 16.0, 30.0))
+        return (rear_h, rear_h, instep_h, back_h, front_h, toe_h, 0.75 * toe_h)
 
     # the ball girth is taped on the oblique plane through the metatarsal heads (geometry.measurements): find
     # the ball height whose last reads the foot's ball girth plus the ease there
     target = foot.ball_girth_mm + ease
-    ball_h = _height_for_girth(half[1], target)  # the perpendicular section's: a close first guess
+    ball_h = _height_for_girth(half[1], target, *(value[1] for value in shape))  # the perpendicular section's: a first guess
     girth = _ball_girth_mm(plan, xk, heights(ball_h), L)
     step = -1.0
     for _ in range(8):  # secant steps: the oblique girth grows smoothly, almost linearly, with the ball height
