@@ -27,6 +27,7 @@ import numpy as np
 import shapely
 import trimesh
 from scipy import ndimage
+from scipy.spatial import ConvexHull
 
 from . import _placement
 from ._scan_frame import FOOTPRINT_HEIGHT_MM
@@ -50,8 +51,16 @@ MAX_SHRINK_FRACTION = 0.6  # ... and to this share of the parametric radius inwa
 TOE_ROOM_SHARE = 0.6      # the toes slid forward by this share of the toe allowance stay inside the last ...
 TOE_ZONE_MM = 30.0        # ... (the part of the foot this far behind the longest toe) ...
 TOE_SLIDE_STEP_MM = 1.5   # ... in steps of this
+TAPE_FROM = 0.6          # lines along the last are made concave (see taped) from this share of the length ...
+TAPE_BLEND_MM = 15.0     # ... blending in over this
+TAPE_SMOOTH_MM = 5.0     # then smoothed along x (standard deviation) ...
+TAPE_SMOOTH_SLACK_MM = 0.8  # ... coming no more than this closer to the foot
+TAPE_SHARE = 0.2         # taped where the offset holds at least this share (see Shaping.offset_mm; not the footbed)
 INSOLE_MARGIN_MM = 1.0    # a scan-shaped insole reaches this far beyond the footprint on each side
-INSOLE_TOE_BLEND_MM = (25.0, 5.0)  # ... and blends into its parametric toe shape between these distances
+INSOLE_SMOOTH_MM = 4.0    # ... its edges smoothed along x (standard deviation) ...
+INSOLE_CONVEX_FROM = 0.6     # ... is convex from this share of the foot length forward (the ball) ...
+INSOLE_CONVEX_BLEND_MM = 15.0  # ... blending in over this
+INSOLE_TOE_BLEND_MM = (50.0, 15.0)  # ... and blends into its parametric toe shape between these distances
                                    # behind the longest toe
 
 
@@ -59,11 +68,15 @@ INSOLE_TOE_BLEND_MM = (25.0, 5.0)  # ... and blends into its parametric toe shap
 class Shaping:
     """
     A radial offset of the last's sections: ``offset_mm`` on a grid of x (:data:`X_STEP_MM`) and of angles
-    around the section centre (``ANGLES`` from -pi), interpolated bilinearly, periodic in the angle.
+    around the section centre (``ANGLES`` from -pi), interpolated bilinearly, periodic in the angle. Ahead of
+    ``toe_end_mm`` the sections are the parametric ones scaled by ``toe_scale`` (one factor per angle): the toe
+    keeps its chosen shape and its rounding to the tip, only larger.
     """
 
     x0_mm: float
     offset_grid_mm: np.ndarray  # (k, ANGLES)
+    toe_end_mm: float = np.inf
+    toe_scale: np.ndarray | None = None  # (ANGLES,)
 
     def offset_mm(self, x_mm: np.ndarray, angle: np.ndarray, radius_mm: np.ndarray) -> np.ndarray:
         """
@@ -86,8 +99,11 @@ class Shaping:
         ta = fa - np.floor(fa)
         value = ((1 - tx) * ((1 - ta) * grid[i0, j0] + ta * grid[i0, j1])
                  + tx * ((1 - ta) * grid[i0 + 1, j0] + ta * grid[i0 + 1, j1]))
-        bottom = smoothstep((np.sin(angle) + 0.6) / 0.35)  # 1 above 15 degrees below the widest line, 0 at the sole
-        return np.maximum(bottom * value, -MAX_SHRINK_FRACTION * radius_mm)
+        if self.toe_scale is not None:
+            scale = (1 - ta) * self.toe_scale[j0] + ta * self.toe_scale[j1]
+            ahead = smoothstep((x_mm - self.toe_end_mm + X_STEP_MM) / X_STEP_MM)
+            value = (1 - ahead) * value + ahead * radius_mm * (scale - 1.0)
+        return np.maximum(_bottom_share(angle) * value, -MAX_SHRINK_FRACTION * radius_mm)
 
 
 def _angles() -> np.ndarray:
@@ -188,6 +204,10 @@ def toe_box_raised(the_last, flat: np.ndarray):
         if factor <= 1.001:
             break
         heights[-2:] = [h * factor for h in heights[-2:]]
+    # no dip behind a raised toe box: from the ball forward the knots do not rise towards the toe
+    xk = np.asarray(the_last.xk_mm, float)
+    ball = int(np.searchsorted(xk, 0.72 * L))
+    heights[ball:-1] = np.maximum.accumulate(np.asarray(heights[ball:-1])[::-1])[::-1].tolist()
     return replace(the_last, height_k_mm=tuple(heights))
 
 
@@ -255,10 +275,88 @@ def shaping(the_last, flat: np.ndarray, placed: np.ndarray, params) -> Shaping:
             follow = follow + np.where(mass > 1e-6, ndimage.gaussian_filter(short, sigma, mode=("nearest", "wrap"))
                                        / mass, 0.0)
     coverage = np.clip(mass / MIN_COVERAGE, 0.0, 1.0)
-    # ahead of the toe room the toe box keeps its style: the offset fades out towards the last's front
-    fade = 1.0 - smoothstep((gx - (tip + room)) / max(end - tip - room, X_STEP_MM))
-    offset = np.clip((follow + ease) * coverage * fade, -np.inf, MAX_GROW_MM)
-    return Shaping(float(start), offset)
+    offset = np.clip((follow + ease) * coverage, -np.inf, MAX_GROW_MM)
+    grid, toe_scale, toe_end = taped(the_last, grid_x, offset, tip + room)
+    return Shaping(float(start), grid, toe_end, toe_scale)
+
+
+def _bottom_share(angle: np.ndarray) -> np.ndarray:
+    """How much of the offset holds at ``angle``: 1 above 15 degrees below the widest line, 0 at the sole."""
+    return smoothstep((np.sin(angle) + 0.6) / 0.35)
+
+
+def _convex_radius(points: np.ndarray, angles: np.ndarray) -> np.ndarray:
+    """Distance from the origin (inside) to the convex hull of ``points`` (m, 2) along each of ``angles``."""
+    equations = ConvexHull(points).equations  # n . p + d <= 0 inside, n unit outward
+    normal, d = equations[:, :2], equations[:, 2]
+    toward = np.cos(angles)[:, None] * normal[None, :, 0] + np.sin(angles)[:, None] * normal[None, :, 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reach = np.where(toward > 1e-9, -d[None, :] / toward, np.inf)
+    return reach.min(axis=1)
+
+
+def _upper_envelope(x: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """The least concave function of ``x`` (increasing) that is at least ``value``: its upper convex hull."""
+    hull = []
+    for point in zip(x, value):
+        while len(hull) >= 2:
+            (x0, v0), (x1, v1) = hull[-2], hull[-1]
+            if (x1 - x0) * (point[1] - v0) - (v1 - v0) * (point[0] - x0) >= 0.0:  # hull[-1] on or below the chord
+                hull.pop()
+            else:
+                break
+        hull.append(point)
+    hull = np.array(hull)
+    return np.interp(x, hull[:, 0], hull[:, 1])
+
+
+def taped(the_last, grid_x: np.ndarray, offset: np.ndarray, toe_end_mm: float) -> tuple:
+    """
+    The offset grid made to bridge the foot's hollows as a tape (or a toe box) would, so that the last looks like a
+    last and not like a cast of the foot, and never comes closer to the foot: ahead of the toe room
+    (``toe_end_mm``) the sections are the parametric toe's (the chosen toe shape) scaled to the shaped section
+    there; every section is made convex (the hollows between the toes and the tendons' ridges filled), and from
+    :data:`TAPE_FROM` of the length forward each line along the last (at a fixed angle around the sections) made
+    concave (the dip between the ball and the toes, and each toe's bump, filled); twice, then a light smoothing
+    along x.
+
+    Returns
+    -------
+    offset_grid_mm : (k, ANGLES) float
+    toe_scale : (ANGLES,) float
+      The parametric toe's scale ahead of ``toe_end`` (see :class:`Shaping`).
+    toe_end : float
+      The grid's x where the toe's scale takes over.
+    """
+    angles = _angles()
+    share = _bottom_share(angles)[None, :]
+    base = the_last.radius_mm(np.repeat(grid_x, ANGLES), np.tile(angles, len(grid_x))).reshape(len(grid_x), ANGLES)
+    centre, _, z_mid, _, _ = the_last.sections(grid_x)
+    # where each cell's direction starts, along that direction: the section centre's own reach
+    origin = centre[:, None] * np.cos(angles)[None, :] + z_mid[:, None] * np.sin(angles)[None, :]
+    radius = base + np.maximum(share * offset, -MAX_SHRINK_FRACTION * base)
+    cut = max(int(np.searchsorted(grid_x, toe_end_mm)) - 1, 0)
+    radius[cut + 1:] = base[cut + 1:] * (radius[cut] / base[cut])[None, :]
+    lengthwise = grid_x >= TAPE_FROM * the_last.length_mm
+    blend = smoothstep((grid_x[lengthwise] - grid_x[lengthwise][0]) / TAPE_BLEND_MM)[:, None]
+    for _ in range(2):
+        for i in range(len(grid_x)):
+            ring = np.column_stack([radius[i] * np.cos(angles), radius[i] * np.sin(angles)])
+            radius[i] = np.maximum(radius[i], _convex_radius(ring, angles))
+        reach = origin[lengthwise] + radius[lengthwise]
+        for j in range(ANGLES):
+            if share[0, j] > TAPE_SHARE:
+                reach[:, j] = reach[:, j] + blend[:, 0] * (_upper_envelope(grid_x[lengthwise], reach[:, j])
+                                                           - reach[:, j])
+        radius[lengthwise] = np.maximum(radius[lengthwise], reach - origin[lengthwise])
+    smooth = ndimage.gaussian_filter1d(radius, TAPE_SMOOTH_MM / X_STEP_MM, axis=0, mode="nearest")
+    radius = np.maximum(smooth, radius - TAPE_SMOOTH_SLACK_MM)
+    # back to offsets where they hold fully (the footbed's fade below the widest line is left as it was)
+    taped_offset = (radius - base) / np.maximum(share, 1e-9)
+    grid = np.where(share > TAPE_SHARE, np.minimum(np.maximum(offset, taped_offset), MAX_GROW_MM), offset)
+    toe_scale = 1.0 + grid[cut] / base[cut]
+    grid[cut + 1:] = base[cut + 1:] * (toe_scale - 1.0)[None, :]
+    return grid, toe_scale, float(grid_x[cut])
 
 
 @dataclass(frozen=True, eq=False)
@@ -330,7 +428,7 @@ def insole_outline(profile, foot_mesh: trimesh.Trimesh, side: str, foot_length_m
     """
     A scan-shaped insole's outline: the footprint of the foot (placed on the parametric ``profile`` as the fit
     check places it) plus :data:`INSOLE_MARGIN_MM` each side, blending into the parametric toe shape ahead of
-    the toes; and the foot in that place.
+    the toes, and convex from the ball forward (:data:`INSOLE_CONVEX_FROM`); and the foot in that place.
 
     Returns
     -------
@@ -345,8 +443,12 @@ def insole_outline(profile, foot_mesh: trimesh.Trimesh, side: str, foot_length_m
     centres = _placement.bin_centres(flat, len(y_min))
     x = stations(profile.start_mm, profile.end_mm, 160)
     have = np.isfinite(y_min)
-    foot_lat = np.interp(x, centres[have], y_min[have]) - INSOLE_MARGIN_MM
-    foot_med = np.interp(x, centres[have], y_max[have]) + INSOLE_MARGIN_MM
+    # the footprint's edges, smoothed along x (in mm, the stations are uneven): a scan's noise is no outline
+    even = np.arange(x[0], x[-1] + 1.0, 1.0)
+    foot_lat = np.interp(x, even, ndimage.gaussian_filter1d(np.interp(even, centres[have], y_min[have]),
+                                                            INSOLE_SMOOTH_MM, mode="nearest")) - INSOLE_MARGIN_MM
+    foot_med = np.interp(x, even, ndimage.gaussian_filter1d(np.interp(even, centres[have], y_max[have]),
+                                                            INSOLE_SMOOTH_MM, mode="nearest")) + INSOLE_MARGIN_MM
     plan_lat, plan_med = profile(x)
     tip = float(flat[low, 0].max())
     behind, ahead = INSOLE_TOE_BLEND_MM
@@ -356,8 +458,13 @@ def insole_outline(profile, foot_mesh: trimesh.Trimesh, side: str, foot_length_m
     # close the ends: the heel is rounded by the footprint itself; the front follows the parametric toe
     y_lat = np.where(x >= tip, plan_lat, y_lat)
     y_med = np.where(x >= tip, plan_med, y_med)
+    # from the ball forward the outline is convex, as a tape round the forefoot would lie: no bump at each toe
+    forward = x >= INSOLE_CONVEX_FROM * foot_length_mm
+    blend = smoothstep((x[forward] - x[forward][0]) / INSOLE_CONVEX_BLEND_MM)
+    y_med[forward] += blend * (_upper_envelope(x[forward], y_med[forward]) - y_med[forward])
+    y_lat[forward] -= blend * (_upper_envelope(x[forward], -y_lat[forward]) + y_lat[forward])
     smooth = ndimage.gaussian_filter1d
-    y_lat, y_med = smooth(y_lat, 1.5, mode="nearest"), smooth(y_med, 1.5, mode="nearest")
+    y_lat, y_med = smooth(y_lat, 2.5, mode="nearest"), smooth(y_med, 2.5, mode="nearest")
     centre, half = (y_lat + y_med) / 2, np.maximum((y_med - y_lat) / 2, 0.6)
     half[0], half[-1] = 0.6, 0.6  # the outline's ends close on a point, as the parametric one does
     return SampledPlan(x, centre - half, centre + half), flat
