@@ -9,9 +9,12 @@ and the toe box is raised over the toes if needed (:func:`toe_box_raised`), so t
 foot. Then every section is described from its centre on the widest line; for each x (every :data:`X_STEP_MM`)
 and each angle around it (:data:`ANGLES`), the map holds how far the foot reaches beyond the section (or stays
 inside it). The map is smoothed along and around (Gaussian, periodic in the angle) and pushed back up over the
-foot's bumps (:data:`ENVELOPE_PASSES`), the ease added, faded out where the scan shows nothing and ahead of the
-toe room (the toe box keeps the chosen toe shape), and applied as a radial offset of every section; the footbed
-stays flat. The toes slid forward by :data:`TOE_ROOM_SHARE` of the toe allowance are part of the foot here, so
+foot's bumps (:data:`ENVELOPE_PASSES`), the ease added, faded out where the scan shows nothing, and applied as a
+radial offset of every section; the footbed stays flat. So that the last looks like a last and not like a cast of
+the foot, it is then taped (:func:`taped`): every section made convex and, from the ball forward, every line along
+the last made concave, bridging the hollows between the toes and the dip behind them as a tape or a toe box would
+(never closer to the foot); ahead of the toe room the toe box is the parametric toe (the chosen toe shape) scaled
+to the shaped section there. The toes slid forward by :data:`TOE_ROOM_SHARE` of the toe allowance are part of the foot here, so
 the toe room ahead of the longest toe is kept whatever the toes' shape.
 
 The ease is the one the parametric last documents: ``girth_ease_mm`` of girth all round (a radial offset of
@@ -31,7 +34,7 @@ from scipy.spatial import ConvexHull
 
 from . import _placement
 from ._scan_frame import FOOTPRINT_HEIGHT_MM
-from ._shape import smoothstep, stations
+from ._shape import end_rounding, smoothstep, stations
 
 X_STEP_MM = 3.0          # distance-map resolution along the last
 ANGLES = 48              # ... and around each section (7.5 degrees)
@@ -57,6 +60,7 @@ TAPE_SMOOTH_MM = 5.0     # then smoothed along x (standard deviation) ...
 TAPE_SMOOTH_SLACK_MM = 0.8  # ... coming no more than this closer to the foot
 TAPE_SHARE = 0.2         # taped where the offset holds at least this share (see Shaping.offset_mm; not the footbed)
 INSOLE_MARGIN_MM = 1.0    # a scan-shaped insole reaches this far beyond the footprint on each side
+INSOLE_HEEL_AT = 0.15     # ... its heel end a half circle as wide as the outline this share of the length forward ...
 INSOLE_SMOOTH_MM = 4.0    # ... its edges smoothed along x (standard deviation) ...
 INSOLE_CONVEX_FROM = 0.6     # ... is convex from this share of the foot length forward (the ball) ...
 INSOLE_CONVEX_BLEND_MM = 15.0  # ... blending in over this
@@ -466,5 +470,9 @@ def insole_outline(profile, foot_mesh: trimesh.Trimesh, side: str, foot_length_m
     smooth = ndimage.gaussian_filter1d
     y_lat, y_med = smooth(y_lat, 2.5, mode="nearest"), smooth(y_med, 2.5, mode="nearest")
     centre, half = (y_lat + y_med) / 2, np.maximum((y_med - y_lat) / 2, 0.6)
+    # the heel end a half circle as wide as the heel (the footprint's first slices are as wide as the heel)
+    heel_half = float(np.interp(INSOLE_HEEL_AT * foot_length_mm, x, half))
+    back = x - x[0] < heel_half
+    half[back] = np.maximum(np.minimum(half[back], heel_half * end_rounding(x[back] - x[0], heel_half, 2.0)), 0.6)
     half[0], half[-1] = 0.6, 0.6  # the outline's ends close on a point, as the parametric one does
     return SampledPlan(x, centre - half, centre + half), flat
