@@ -304,7 +304,9 @@ class Last:
         dy, dz = rings[..., 1] - centre[:, None], rings[..., 2] - z_mid[:, None]
         radius = np.hypot(dy, dz)
         angle = np.arctan2(dz, dy)
-        offset = self.shaping.offset_mm(np.broadcast_to(x[:, None], radius.shape), angle, radius)
+        # (the offset of the last's own surface: a grown tube keeps its wall's thickness where the toe is scaled)
+        offset = self.shaping.offset_mm(np.broadcast_to(x[:, None], radius.shape), angle,
+                                        np.maximum(radius - grow_mm, 1e-3))
         scale = (radius + offset) / np.maximum(radius, 1e-9)
         rings[..., 1] = centre[:, None] + dy * scale
         rings[..., 2] = np.maximum(z_mid[:, None] + dz * scale, (z_mid - below)[:, None])
