@@ -37,6 +37,12 @@ def _media_in_tmp(settings, media_root):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness protects stored passwords, not test users: hash them cheaply here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_attempt_counters(settings):
     """Each test counts its own log-in, guest and upload attempts (the cache may be a Redis other runs share)."""
     settings.RATELIMIT_CACHE_PREFIX = f"rl-test-{uuid.uuid4().hex}:"
