@@ -140,11 +140,24 @@ def test_a_new_shopper_designs_a_shoe_and_finds_it_in_the_profile(page_factory, 
     page.press("#design-name", "Enter")
     # previews and checks finish after the model is shown; then the progress bar goes away
     page.wait_for_selector("#stage-progress", state="hidden", timeout=BUILD_TIMEOUT_MS)
+    # once built, share the version on screen; a stranger sees that model, and no longer once the link is withdrawn
+    page.click("#share")
+    link = page.input_value("#share-url")
+    stranger = page_factory()
+    stranger.goto(link)
+    assert stranger.locator("model-viewer, canvas, .shared-model, img").count() >= 1
+    models = stranger.evaluate("() => [...document.querySelectorAll('[data-model-url], a, img')].map(n => n.dataset.modelUrl || n.src || n.href)")
+    assert not [url for url in models if url and ("foot.glb" in url or "fit.png" in url)], models
+    screenshot(stranger, "04a-shared-link")
+    page.click("#share-stop")
+    page.wait_for_selector("#share-box >> text=no longer works")
+    assert stranger.goto(link).status == 404
+
     page.goto("/profile/")
     card = page.locator(".gallery .card", has_text="Scarpe per Milano")
     card.wait_for()
     assert card.locator("img.thumb").count() == 1  # the finished revision's preview
-    screenshot(page, "04-profile")
+    screenshot(page, "04b-profile")
     assert page.locator(".measurement-set").count() >= 1
     assert not page.console_errors, page.console_errors
 

@@ -45,18 +45,33 @@ export function setupActions(ctx) {
     shareBox.hidden = false;
     shareBox.replaceChildren(el("p", { role: "status", text: _("Creating a link…") }));
     try {
-      const { url } = await api("POST", `/api/designs/${design.id}/share/`);
+      // the link shows the version on screen (else the newest finished one), not whatever is built later
+      const shown = ctx.stage.shownRevision();
+      const { url } = await api("POST", `/api/designs/${design.id}/share/`, shown?.status === "done" ? { revision: shown.id } : {});
       const absolute = new URL(url, location.origin).href;
       let copied = false;
       try { await navigator.clipboard.writeText(absolute); copied = true; } catch (error) { copied = false; }
       const input = el("input", { type: "text", readonly: true, value: absolute, id: "share-url", "aria-label": _("Link to your design") });
+      const stop = el("button", { type: "button", class: "link-button", id: "share-stop", text: _("Stop sharing") });
+      stop.addEventListener("click", () => unshare(design));
       shareBox.replaceChildren(
         el("label", { for: "share-url", class: "control-label", text: _("Link to your design") }), input,
-        el("p", { role: "status", class: "hint", text: copied ? _("Copied to the clipboard.") : _("Copy this link to share your design.") }));
+        el("p", { role: "status", class: "hint", text: copied ? _("Copied to the clipboard.") : _("Copy this link to share your design.") }),
+        el("p", { class: "hint", text: _("The link shows this version's model and pictures, never your feet.") }, " ", stop));
       input.addEventListener("focus", () => input.select());
       if (!copied) input.focus();
     } catch (error) {
       shareBox.replaceChildren(el("p", { class: "error", role: "alert", text: error.status === 404 ? _("Sharing is not available yet.") : ctx.messages.errorMessage(error) }));
+    }
+  }
+
+  async function unshare(design) {
+    const { shareBox } = ui;
+    try {
+      await api("DELETE", `/api/designs/${design.id}/share/`);
+      shareBox.replaceChildren(el("p", { role: "status", class: "hint", text: _("The link no longer works. Sharing again makes a new one.") }));
+    } catch (error) {
+      shareBox.replaceChildren(el("p", { class: "error", role: "alert", text: ctx.messages.errorMessage(error) }));
     }
   }
 
