@@ -12,8 +12,11 @@ import logging
 import os
 import socket
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
@@ -79,6 +82,53 @@ def queued_is_stale(*, enqueued_at: datetime | None) -> bool:
     """Queued for longer than a message takes to reach a free worker: the message may be lost, send it again."""
     limit = timezone.now() - timedelta(seconds=settings.SARTORIA_JOB_STALE_QUEUED_SECONDS)
     return enqueued_at is None or enqueued_at <= limit
+
+
+def job_is_stuck(job) -> bool:
+    """Running without a live lease (its worker died), or queued so long that its message may be lost.
+
+    `job` is a build or a scan: any row with `status` ("queued", "running", ...), a lease and `enqueued_at`.
+    """
+    if job.status == "running":
+        return not lease_is_live(owner=job.lease_owner, expires_at=job.lease_expires_at)
+    if job.status == "queued":
+        return queued_is_stale(enqueued_at=job.enqueued_at)
+    return False
+
+
+SWEEP_BATCH = 200  # rows looked at per sweep; the next sweep, seconds later, takes the rest
+
+
+def jobs_sweep(*, model, order_by: str, enqueue, fail, what: str) -> dict[str, list[int]]:
+    """Send again the `model` rows a dead worker left running or whose message was lost; fail those that keep dying.
+
+    `enqueue(pk)` sends the row's task (after commit); `fail(row, reason)` records a row that used up its attempts.
+    """
+    now = timezone.now()
+    stale_before = now - timedelta(seconds=settings.SARTORIA_JOB_STALE_QUEUED_SECONDS)
+    candidates = model.objects.filter(
+        Q(status="running") & (Q(lease_expires_at__lte=now) | Q(lease_expires_at__isnull=True))
+        | Q(status="queued") & (Q(enqueued_at__lte=stale_before) | Q(enqueued_at__isnull=True))
+    ).order_by(order_by).values_list("pk", flat=True)[:SWEEP_BATCH]
+    swept: dict[str, list[int]] = {"requeued": [], "failed": []}
+    for pk in list(candidates):
+        with transaction.atomic():
+            job = model.objects.select_for_update().get(pk=pk)
+            if not job_is_stuck(job):
+                continue
+            if job.status == "running" and job.attempts >= settings.SARTORIA_JOB_MAX_ATTEMPTS:
+                swept["failed"].append(pk)
+                continue
+            model.objects.filter(pk=pk).update(status="queued", lease_owner="", lease_expires_at=None,
+                                               enqueued_at=timezone.now())
+            transaction.on_commit(partial(enqueue, pk))
+            swept["requeued"].append(pk)
+    for pk in swept["failed"]:
+        job = model.objects.get(pk=pk)
+        fail(job, attempts_exhausted_reason(attempts=job.attempts, what=what))
+    if swept["requeued"] or swept["failed"]:
+        logger.warning("%s sweep: %s", what, swept)
+    return swept
 
 
 def attempts_exhausted_reason(*, attempts: int, what: str) -> str:

@@ -5,7 +5,6 @@ import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import asdict
-from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from config.exceptions import ApplicationError
@@ -24,10 +23,11 @@ from config.jobs import (
     attempts_exhausted_reason,
     broker_ensure_reachable,
     enqueue_quietly,
+    job_is_stuck,
+    jobs_sweep,
     lease_expiry,
     lease_is_live,
     lease_renew,
-    queued_is_stale,
     worker_identity,
 )
 from configurator import pricing
@@ -324,12 +324,7 @@ def revision_is_superseded(*, revision: DesignRevision) -> bool:
 
 
 def revision_is_stuck(*, revision: DesignRevision) -> bool:
-    """Running without a live lease (its worker died), or queued so long that its message may be lost."""
-    if revision.status == DesignRevision.Status.RUNNING:
-        return not lease_is_live(owner=revision.lease_owner, expires_at=revision.lease_expires_at)
-    if revision.status == DesignRevision.Status.QUEUED:
-        return queued_is_stale(enqueued_at=revision.enqueued_at)
-    return False
+    return job_is_stuck(revision)
 
 
 def revision_build_enqueue(*, revision_id: int, first_side: str | None = None) -> None:
@@ -338,41 +333,17 @@ def revision_build_enqueue(*, revision_id: int, first_side: str | None = None) -
     enqueue_quietly(revision_build_task.delay, revision_id=revision_id, first_side=first_side)
 
 
-SWEEP_BATCH = 200
-
 
 def revisions_sweep() -> dict[str, list[int]]:
     """Send again the builds a dead worker left running or whose message was lost; fail those that keep dying.
 
     Run by Celery beat every SARTORIA_JOB_SWEEP_SECONDS; the database says what is unfinished.
     """
-    now = timezone.now()
-    stale_before = now - timedelta(seconds=settings.SARTORIA_JOB_STALE_QUEUED_SECONDS)
-    candidates = DesignRevision.objects.filter(
-        Q(status=DesignRevision.Status.RUNNING) & (Q(lease_expires_at__lte=now) | Q(lease_expires_at__isnull=True))
-        | Q(status=DesignRevision.Status.QUEUED) & (Q(enqueued_at__lte=stale_before) | Q(enqueued_at__isnull=True))
-    ).order_by("requested_at").values_list("pk", flat=True)[:SWEEP_BATCH]
-    swept: dict[str, list[int]] = {"requeued": [], "failed": []}
-    for revision_id in list(candidates):
-        with transaction.atomic():
-            revision = DesignRevision.objects.select_for_update().get(pk=revision_id)
-            if not revision_is_stuck(revision=revision):
-                continue
-            if revision.status == DesignRevision.Status.RUNNING and revision.attempts >= settings.SARTORIA_JOB_MAX_ATTEMPTS:
-                swept["failed"].append(revision_id)
-                continue
-            DesignRevision.objects.filter(pk=revision_id).update(
-                status=DesignRevision.Status.QUEUED, lease_owner="", lease_expires_at=None, enqueued_at=timezone.now()
-            )
-            transaction.on_commit(partial(revision_build_enqueue, revision_id=revision_id))
-            swept["requeued"].append(revision_id)
-    for revision_id in swept["failed"]:
-        revision = DesignRevision.objects.get(pk=revision_id)
-        revision_fail(revision=revision, reason=attempts_exhausted_reason(attempts=revision.attempts, what="build"),
-                      owner=revision.lease_owner)
-    if swept["requeued"] or swept["failed"]:
-        logger.warning("revisions sweep: %s", swept)
-    return swept
+    return jobs_sweep(
+        model=DesignRevision, order_by="requested_at", what="build",
+        enqueue=lambda revision_id: revision_build_enqueue(revision_id=revision_id),
+        fail=lambda revision, reason: revision_fail(revision=revision, reason=reason, owner=revision.lease_owner),
+    )
 
 
 def revision_superseded_settle(*, revision: DesignRevision, owner: str) -> DesignRevision:

@@ -2,7 +2,6 @@ import logging
 import secrets
 import zipfile
 from collections.abc import Mapping
-from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,10 +20,11 @@ from config.jobs import (
     attempts_exhausted_reason,
     broker_ensure_reachable,
     enqueue_quietly,
+    job_is_stuck,
+    jobs_sweep,
     lease_expiry,
     lease_is_live,
     lease_renew,
-    queued_is_stale,
     worker_identity,
 )
 from geometry import avatar, export, scan
@@ -272,41 +271,16 @@ def scan_measure_file(*, data: bytes, filename: str, on_progress, on_tick) -> Me
 
 
 def scan_is_stuck(*, foot_scan: FootScan) -> bool:
-    if foot_scan.status == FootScan.Status.RUNNING:
-        return not lease_is_live(owner=foot_scan.lease_owner, expires_at=foot_scan.lease_expires_at)
-    if foot_scan.status == FootScan.Status.QUEUED:
-        return queued_is_stale(enqueued_at=foot_scan.enqueued_at)
-    return False
+    return job_is_stuck(foot_scan)
 
 
 def scans_sweep() -> dict[str, list[int]]:
     """Send again the scans a dead worker left running or whose message was lost; fail those that keep dying."""
-    now = timezone.now()
-    stale_before = now - timedelta(seconds=settings.SARTORIA_JOB_STALE_QUEUED_SECONDS)
-    candidates = FootScan.objects.filter(
-        Q(status=FootScan.Status.RUNNING) & (Q(lease_expires_at__lte=now) | Q(lease_expires_at__isnull=True))
-        | Q(status=FootScan.Status.QUEUED) & (Q(enqueued_at__lte=stale_before) | Q(enqueued_at__isnull=True))
-    ).order_by("created_at").values_list("pk", flat=True)[:200]
-    swept: dict[str, list[int]] = {"requeued": [], "failed": []}
-    for scan_id in list(candidates):
-        with transaction.atomic():
-            foot_scan = FootScan.objects.select_for_update().get(pk=scan_id)
-            if not scan_is_stuck(foot_scan=foot_scan):
-                continue
-            if foot_scan.status == FootScan.Status.RUNNING and foot_scan.attempts >= settings.SARTORIA_JOB_MAX_ATTEMPTS:
-                swept["failed"].append(scan_id)
-                continue
-            FootScan.objects.filter(pk=scan_id).update(
-                status=FootScan.Status.QUEUED, lease_owner="", lease_expires_at=None, enqueued_at=timezone.now()
-            )
-            transaction.on_commit(partial(scan_process_enqueue, scan_id=scan_id))
-            swept["requeued"].append(scan_id)
-    for scan_id in swept["failed"]:
-        foot_scan = FootScan.objects.get(pk=scan_id)
-        scan_fail(foot_scan=foot_scan, reason=attempts_exhausted_reason(attempts=foot_scan.attempts, what="scan"))
-    if swept["requeued"] or swept["failed"]:
-        logger.warning("scans sweep: %s", swept)
-    return swept
+    return jobs_sweep(
+        model=FootScan, order_by="created_at", what="scan",
+        enqueue=lambda scan_id: scan_process_enqueue(scan_id=scan_id),
+        fail=lambda foot_scan, reason: scan_fail(foot_scan=foot_scan, reason=reason),
+    )
 
 
 def scan_progress_save(*, scan_id: int, stage: str, fraction: float) -> None:
