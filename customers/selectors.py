@@ -79,8 +79,10 @@ def measurement_set_extras(*, measurement_set: MeasurementSet) -> dict[str, dict
     return extras
 
 
-WIDTH_LABELS = {"narrow": _("narrow"), "standard": _("standard"), "wide": _("wide"), "extra_wide": _("extra wide")}
-SIDE_LABELS = {"left": _("left"), "right": _("right")}
+# lazy: a module-level gettext would fix the language of whoever imported the module first
+WIDTH_LABELS = {"narrow": gettext_lazy("narrow"), "standard": gettext_lazy("standard"), "wide": gettext_lazy("wide"),
+                "extra_wide": gettext_lazy("extra wide")}
+SIDE_LABELS = {"left": gettext_lazy("left"), "right": gettext_lazy("right")}
 
 
 LENGTH_UNCERTAINTY_TEXTS = {  # lazy: translated when shown, in the reader's language
@@ -110,7 +112,7 @@ def size_presented(*, feet: dict, uncertainty: dict | None = None) -> dict | Non
     lengths = {side: values["length_mm"] for side, values in (uncertainty or {}).items() if "length_mm" in values}
     size = sizing.size_recommend(feet, uncertainty_mm=lengths or None)
     reason = size["reason"]
-    side = SIDE_LABELS[reason["side"]]
+    side = str(SIDE_LABELS[reason["side"]])
     if reason["code"] == "longer_foot":
         text = _("Your %(side)s foot is %(difference)s mm longer; sized to it.") % {
             "side": side, "difference": formats.localize(reason["difference_mm"])}
