@@ -30,8 +30,8 @@ import trimesh
 from . import engraving, lattice
 from ._manifold import cross_section, prism, to_manifold, to_trimesh
 from ._shape import (BALL_SLOPE, BELOW_FRACTION, EXPONENT_ABOVE, EXPONENT_BELOW, PlanProfile, end_rounding, mirror_y,
-                     pchip, report, section_girth, section_shape, skew_factor, slab_mesh, smoothstep, stations,
-                     tube_mesh, TOE_SHAPES)
+                     pchip, report, section_girth, section_points, section_shape, skew_factor, slab_mesh, smoothstep,
+                     stations, tube_mesh, TOE_SHAPES)
 from .measurements import BALL_RANGE, INSTEP_AT, hull_perimeter
 from .last_from_scan import SampledPlan, shaped_last
 from .errors import ParameterError
@@ -412,7 +412,12 @@ def _ball_girth_mm(plan: PlanProfile, xk_mm: tuple, height_k_mm: tuple, length_m
     probe = Last(plan, xk_mm, height_k_mm, length_mm, 0.0, 0.0)
     x = stations(plan.start_mm, plan.end_mm, STATIONS)  # the caliper touches the built last's sections
     x = x[(x >= BALL_RANGE[0] * length_mm) & (x <= BALL_RANGE[1] * length_mm)]
-    y_lat, y_med = plan(x)
+    # ... at their ring points: the medial lean bulges a tall section's medial side a little above its widest
+    # line, so the medial contact is where the ring reaches furthest, not always the plan's widest point
+    centre, half, _, below, above = probe.sections(x, sprung=False)
+    exponent_above, skew = probe.section_shape(x)
+    ring_y, _ = section_points(half, below, above, AROUND, EXPONENT_BELOW, exponent_above[:, None], skew[:, None])
+    y_med, y_lat = centre + ring_y.max(axis=1), centre + ring_y.min(axis=1)
     medial = np.array([x[np.argmax(y_med)], y_med.max()])
     lateral = np.array([x[np.argmin(y_lat)], y_lat.min()])
     # the section in that plane: points along the line through both contacts (a little beyond them) ...
@@ -457,13 +462,14 @@ def last(params: ShoeParams, foot_mesh: trimesh.Trimesh | None = None) -> Last:
     ease = params.girth_ease_mm
     shape = section_shape(np.array([INSTEP_AT * L, 0.72 * L]), L)
     instep_girth_h = _height_for_girth(half[0], foot.instep_girth_mm + ease, *(value[0] for value in shape))
-    # the ball height holds over the ball line, from the 5th metatarsal head (0.64 L) to the 1st (0.72 L)
-    xk = (0.0, 0.30 * L, 0.55 * L, 0.64 * L, 0.72 * L, 0.88 * L, params.inner_length_mm)
+    # the top falls across the ball line, from the 5th metatarsal head (0.64 L) to the 1st (0.72 L)
+    xk = (0.0, 0.30 * L, INSTEP_AT * L, 0.64 * L, 0.72 * L, 0.88 * L, params.inner_length_mm)
 
     def heights(ball_h: float, instep_room_mm: float = 0.0) -> tuple:
-        instep_h = max(instep_girth_h, ball_h)
-        back_h, front_h = min((1.0 + BALL_SLOPE) * ball_h, instep_h), (1.0 - BALL_SLOPE) * ball_h
-        instep_h += instep_room_mm
+        # the instep keeps its solved height whatever the ball's (the avatar's rule): a foot whose instep girth is
+        # small against its ball girth gets a last that reads both, lower over the instep than at the ball line
+        back_h, front_h = min((1.0 + BALL_SLOPE) * ball_h, instep_girth_h), (1.0 - BALL_SLOPE) * ball_h
+        instep_h = instep_girth_h + instep_room_mm
         rear_h = max(params.collar_height_mm + 30.0, instep_h + 10.0)
         toe_h = float(np.clip(TOE_BOX_HEIGHT * ball_h, 16.0, 30.0))
         return (rear_h, rear_h, instep_h, back_h, front_h, toe_h, 0.75 * toe_h)
