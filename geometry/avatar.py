@@ -44,10 +44,11 @@ from .measurements import BALL_RANGE, INSTEP_AT
 STATIONS = 72           # sections along the foot (landmark stations are added to these)
 AROUND = 48             # points per section
 HEEL_EXPONENT_BELOW = 3.0  # the underside is rounder under the heel (the heel pad) than the last's flat
-HEEL_BLEND = (0.25, 0.40)
+HEEL_BLEND = (0.28, 0.47)
 """The underside blends from the heel pad's (:data:`HEEL_EXPONENT_BELOW`) to the flat :data:`EXPONENT_BELOW` between
-these fractions of the length: the heel pad ends with the heel, and the lateral midfoot stands on the floor
-(a rounder underside there stood up to 1 mm off it under the tall sections of a high instep)."""
+these fractions of the length. Two limits set it: ending later (0.55) leaves the lateral midfoot of a high instep up
+to 1 mm off the floor (a rounder underside under a tall section); ending sooner (0.40) fills the rear midfoot's
+lower sides, which then press 1.5 mm into the last (flat underneath) of a shoe with a high collar."""
 MIN_HEIGHT_MM = 12.0    # flattest ball / instep section we make
 
 BALL_STATION = 0.72
