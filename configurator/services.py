@@ -226,7 +226,7 @@ def revision_request(
         for revision_id in superseded:
             transaction.on_commit(partial(revision_superseded_announce, design_id=design.pk, revision_id=revision_id))
     if revision is None or revision.status in (DesignRevision.Status.FAILED, DesignRevision.Status.SUPERSEDED) or (
-        revision_is_stuck(revision=revision)
+        job_is_stuck(revision)
     ):
         # Work will be queued: with the queue down, answer 503 now; raising here rolls back everything above.
         broker_ensure_reachable()
@@ -252,7 +252,7 @@ def revision_request(
         revision.save(update_fields=["status", "failure_reason", "requested_at", "enqueued_at", "attempts",
                                      "lease_owner", "lease_expires_at"])
         transaction.on_commit(partial(revision_build_enqueue, revision_id=revision.pk, first_side=first_side))
-    elif revision_is_stuck(revision=revision):
+    elif job_is_stuck(revision):
         # Left running by a dead worker, or queued with a message that never arrived: asking again sends it again.
         revision.status = DesignRevision.Status.QUEUED
         revision.requested_at = revision.enqueued_at = timezone.now()
@@ -321,10 +321,6 @@ def revision_is_superseded(*, revision: DesignRevision) -> bool:
         .exclude(pk=revision.pk)
         .exists()
     )
-
-
-def revision_is_stuck(*, revision: DesignRevision) -> bool:
-    return job_is_stuck(revision)
 
 
 def revision_build_enqueue(*, revision_id: int, first_side: str | None = None) -> None:

@@ -40,22 +40,24 @@ def measurement_set_get_for_user(*, measurement_set_id: int, user: AbstractBaseU
     return found
 
 
+def _by_side(measurement_set: MeasurementSet, value, keep) -> dict[str, dict[str, float]]:
+    """`value(measurement)` of the set's measurements that `keep`, as {side: {kind: value}}, left before right."""
+    grouped: dict[str, dict[str, float]] = {}
+    for measurement in measurement_set.measurements.all():
+        if keep(measurement):
+            grouped.setdefault(measurement.side, {})[measurement.kind] = value(measurement)
+    return {side: grouped[side] for side in (Measurement.Side.LEFT, Measurement.Side.RIGHT) if side in grouped}
+
+
 def measurement_set_feet(*, measurement_set: MeasurementSet) -> dict[str, dict[str, float]]:
     """The set as the measurements format: {"left": {"length_mm": ...}, "right": {...}}."""
-    feet: dict[str, dict[str, float]] = {}
-    for measurement in measurement_set.measurements.all():
-        if measurement.kind in MEASUREMENT_RANGES_MM:  # the six the products are built from
-            feet.setdefault(measurement.side, {})[measurement.kind] = measurement.value_mm
-    return {side: feet[side] for side in (Measurement.Side.LEFT, Measurement.Side.RIGHT) if side in feet}
+    # the six the products are built from
+    return _by_side(measurement_set, lambda m: m.value_mm, lambda m: m.kind in MEASUREMENT_RANGES_MM)
 
 
 def measurement_set_uncertainty(*, measurement_set: MeasurementSet) -> dict[str, dict[str, float]]:
     """Plus or minus mm of each scanned measurement, by side (typed sets have none: an empty dict)."""
-    uncertainty: dict[str, dict[str, float]] = {}
-    for measurement in measurement_set.measurements.all():
-        if measurement.uncertainty_mm is not None:
-            uncertainty.setdefault(measurement.side, {})[measurement.kind] = measurement.uncertainty_mm
-    return uncertainty
+    return _by_side(measurement_set, lambda m: m.uncertainty_mm, lambda m: m.uncertainty_mm is not None)
 
 
 def measurement_set_latest(*, customer: Customer | None) -> MeasurementSet | None:
@@ -72,11 +74,7 @@ def measurement_kinds_presented() -> list[dict]:
 
 def measurement_set_extras(*, measurement_set: MeasurementSet) -> dict[str, dict[str, float]]:
     """Measurements beyond the six the products use (a scan's toe-box height), by side."""
-    extras: dict[str, dict[str, float]] = {}
-    for measurement in measurement_set.measurements.all():
-        if measurement.kind not in MEASUREMENT_RANGES_MM:
-            extras.setdefault(measurement.side, {})[measurement.kind] = measurement.value_mm
-    return extras
+    return _by_side(measurement_set, lambda m: m.value_mm, lambda m: m.kind not in MEASUREMENT_RANGES_MM)
 
 
 # lazy: a module-level gettext would fix the language of whoever imported the module first

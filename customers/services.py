@@ -20,7 +20,6 @@ from config.jobs import (
     attempts_exhausted_reason,
     broker_ensure_reachable,
     enqueue_quietly,
-    job_is_stuck,
     jobs_sweep,
     lease_expiry,
     lease_is_live,
@@ -268,10 +267,6 @@ def scan_measure_file(*, data: bytes, filename: str, on_progress, on_tick) -> Me
     """Measure one file in a child process with the configured memory and time limits (tests may replace it)."""
     return measure_isolated(data, filename, memory_mb=settings.SARTORIA_SCAN_MEMORY_MB,
                             time_limit_s=settings.SARTORIA_SCAN_TIME_LIMIT_S, on_progress=on_progress, on_tick=on_tick)
-
-
-def scan_is_stuck(*, foot_scan: FootScan) -> bool:
-    return job_is_stuck(foot_scan)
 
 
 def scans_sweep() -> dict[str, list[int]]:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import numpy as np
 from hypothesis import strategies as st
@@ -115,3 +114,11 @@ def overlap_mm3(a, b) -> float:
     from geometry._manifold import to_manifold
 
     return float((to_manifold(a) ^ to_manifold(b)).volume())
+
+
+def assert_parts_apart(parts: dict) -> None:
+    """No two parts of a product overlap (they may touch): each pair shares under 0.05 mm³."""
+    names = list(parts)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert overlap_mm3(parts[a], parts[b]) < 0.05, (a, b)

@@ -17,7 +17,7 @@ from geometry.scan import scan_measure
 
 from tests.datafiles import FIND_0015A, SCAN_0044_COLMAP, SCAN_0044_LASER
 
-from ._support import assert_part_printable, feet, options_strategy, overlap_mm3
+from ._support import assert_part_printable, assert_parts_apart, feet, options_strategy
 
 REAL_SCANS = {"find-0015A": FIND_0015A, "foot3d-0044-laser": SCAN_0044_LASER, "foot3d-0044-colmap": SCAN_0044_COLMAP}
 PRODUCTS = ("shoe", "insole")
@@ -47,10 +47,7 @@ def test_a_product_built_from_a_real_scan_fits_that_scan(name, key):
     # then every part is still one clean printable solid, and the parts do not overlap
     for part in parts.values():
         assert_part_printable(part)
-    names = list(parts)
-    for i, a in enumerate(names):
-        for b in names[i + 1:]:
-            assert overlap_mm3(parts[a], parts[b]) < 0.05, (a, b)
+    assert_parts_apart(parts)
     # and checked on the scan it fits, every region ok
     check = fit_check(key, params, result.foot, shaped_by=result.foot, heatmap=False)
     assert check["verdict"] == "fits", check["regions"]
@@ -160,10 +157,7 @@ def test_a_shoe_shaped_by_a_scan_is_printable_with_any_options(options, name):
     # then each part is one clean solid and the parts do not overlap
     for part in parts.values():
         assert_part_printable(part)
-    names = list(parts)
-    for i, a in enumerate(names):
-        for b in names[i + 1:]:
-            assert overlap_mm3(parts[a], parts[b]) < 0.05, (a, b)
+    assert_parts_apart(parts)
     # and the cavity is as long as the foot plus the toe room
     assert shoe_module.last(params, result.foot).cavity().extents[0] == pytest.approx(params.inner_length_mm,
                                                                                       abs=1e-6)

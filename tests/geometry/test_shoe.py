@@ -9,8 +9,8 @@ from geometry.foot import FootMeasurements
 from geometry._manifold import box, to_manifold
 from geometry.shoe import ShoeParams, last, shoe, shoe_parts
 
-from ._support import (EXAMPLE_FOOT, assert_part_printable, assert_printable, cast_along_x, feet, initials,
-                       options_strategy, overlap_mm3)
+from ._support import (EXAMPLE_FOOT, assert_part_printable, assert_parts_apart, cast_along_x, feet,
+                       initials, options_strategy)
 
 
 def cavity_length_mm(mesh, params) -> float:
@@ -50,10 +50,7 @@ def test_shoe_is_printable_and_measures_right(foot, options, side, initials):
         # no facet collapses in a float32 file (what slicers would "repair"); see also the prusa-slicer test
         corners = part.vertices.astype(np.float32)[part.faces]
         assert not (corners[:, [0, 1, 2]] == corners[:, [1, 2, 0]]).all(axis=2).any()
-    names = list(parts)
-    for i, a in enumerate(names):
-        for b in names[i + 1:]:
-            assert overlap_mm3(parts[a], parts[b]) < 0.05, (a, b)
+    assert_parts_apart(parts)
     # and together they have the expected size, sole on the floor
     report = assert_part_printable(parts["outsole"])
     assert np.isclose(parts["outsole"].bounds[0, 2], 0.0, atol=1e-3)

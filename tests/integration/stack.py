@@ -3,6 +3,7 @@ The processes of a deployment, started by a test or a benchmark itself: a Redis 
 the web server (daphne) and `celery worker` processes with their beat (the sweeper), whose builds obey a fault
 file (tests/integration/faulty_worker.py). The tests stop and kill them as failures would.
 """
+import contextlib
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -141,3 +143,16 @@ class Stack:
             if process is not None and process.poll() is None:
                 process.kill()
                 process.wait()
+
+
+@contextlib.contextmanager
+def stack_running(folder: Path, database_url: str, media_root: Path,
+                  settings: dict[str, str] | None = None) -> Iterator[Stack]:
+    """A Stack with its Redis and web server up for the block (workers are the test's to start), then stopped."""
+    running = Stack(folder, database_url, media_root, settings)
+    try:
+        running.redis_start()
+        running.web_start()
+        yield running
+    finally:
+        running.stop()

@@ -10,7 +10,7 @@ from rest_framework.authtoken.models import Token
 from customers.models import FootScan
 from tests.conftest import database_url_of_test_database
 from tests.datafiles import FIND_0015A
-from tests.integration.stack import Stack
+from tests.integration.stack import stack_running
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -38,13 +38,8 @@ def zipped(name: str, content: bytes) -> bytes:
 def web(django_db_setup, django_db_blocker, tmp_path_factory, media_root):
     with django_db_blocker.unblock():
         database_url = database_url_of_test_database()
-    running = Stack(tmp_path_factory.mktemp("hostile"), database_url, media_root)
-    try:
-        running.redis_start()
-        running.web_start()
+    with stack_running(tmp_path_factory.mktemp("hostile"), database_url, media_root) as running:
         yield running
-    finally:
-        running.stop()
 
 
 def test_hostile_uploads_and_bodies_get_a_4xx_and_the_web_process_stays_small(web, shopper, capsys):

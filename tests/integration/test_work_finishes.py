@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 
 from configurator.models import Design, DesignRevision
 from tests.conftest import FEET, database_url_of_test_database
-from tests.integration.stack import Stack
+from tests.integration.stack import Stack, stack_running
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -30,13 +30,8 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory, media_root):
         database_url = database_url_of_test_database()
     quick = {"SARTORIA_JOB_LEASE_SECONDS": str(LEASE_S), "SARTORIA_JOB_SWEEP_SECONDS": str(SWEEP_S),
              "SARTORIA_JOB_STALE_QUEUED_SECONDS": str(STALE_S), "SARTORIA_RENDERER": "pillow"}
-    running = Stack(tmp_path_factory.mktemp("work"), database_url, media_root, quick)
-    try:
-        running.redis_start()
-        running.web_start()
+    with stack_running(tmp_path_factory.mktemp("work"), database_url, media_root, quick) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture
