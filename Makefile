@@ -62,6 +62,8 @@ bench: install-dev system-deps
 	$(PY) bench/bench_fit.py --scan
 	$(PY) bench/bench_scan_shaped.py
 	$(PY) bench/bench_studio.py
+	$(PY) bench/bench_phone_vs_laser.py
+	$(PY) bench/bench_recovery.py --runs 3
 
 clean:
 	rm -rf $(VENV) var
