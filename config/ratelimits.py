@@ -4,11 +4,15 @@ A scope lists (who, rate) pairs from settings.RATE_LIMITS; an attempt over any o
 Retry-After, in the API and on the pages alike, in the reader's language.
 """
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_ratelimit.core import _split_rate, get_usage
 from rest_framework import status
 from rest_framework.exceptions import APIException
@@ -41,6 +45,14 @@ class TooManyAttempts(APIException):
         self.wait = wait
 
 
+def _duration(seconds: int) -> str:
+    """'56 minutes', '1 hour', '40 seconds' in the reader's language (Django's timeuntil below a minute says 0)."""
+    if seconds < 60:
+        return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
+    now = timezone.now()
+    return timeuntil(now + timedelta(seconds=seconds), now, depth=1)
+
+
 def attempts_count(*, request, scope: str) -> None:
     """Count one attempt in `scope` for each of its keys; raise TooManyAttempts when one is over its rate."""
     for who, rate in settings.RATE_LIMITS[scope]:
@@ -49,8 +61,8 @@ def attempts_count(*, request, scope: str) -> None:
             wait = usage["time_left"] or _split_rate(rate)[1]  # seconds until this window ends
             count, period = _split_rate(rate)
             raise TooManyAttempts(wait=int(wait), detail=_(
-                "Too many attempts (%(count)d allowed per %(seconds)d seconds). Try again in %(wait)d seconds."
-            ) % {"count": count, "seconds": period, "wait": wait})
+                "Too many attempts (%(count)d allowed in %(period)s). Try again in %(wait)s."
+            ) % {"count": count, "period": _duration(period), "wait": _duration(int(wait))})
 
 
 def attempts_limited(scope: str) -> Callable:

@@ -30,6 +30,7 @@ def test_guest_accounts_per_address_are_limited_and_the_refusal_makes_no_account
     refused = Client(HTTP_ACCEPT_LANGUAGE="it").post("/accounts/guest/")
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
     assert "Troppi tentativi" in refused.content.decode()
+    assert "ne sono ammessi 5 in 1\xa0giorno" in refused.content.decode()  # a period people read, not seconds
     assert users.count() == before
     # another address is not held back by this one
     assert Client(REMOTE_ADDR="10.0.0.9").post("/accounts/guest/").status_code == 302
