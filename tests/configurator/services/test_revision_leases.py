@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from config.celery import app
-from configurator import services
+from configurator.services import revisions as services
 from configurator.models import DesignRevision
 from configurator.services import revision_build, revision_file_store, revision_request, revisions_sweep
 from customers.models import MeasurementSet
