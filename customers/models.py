@@ -46,6 +46,8 @@ class MeasurementSet(models.Model):
         TYPED = "typed", _("Typed in")
         STORE = "store", _("Measured in store")
         SCAN = "scan", _("3D scan")
+        # Estimated from a shoe size and the ANSUR proportions; replaced as soon as a scan or store measurement arrives.
+        ESTIMATE = "estimate", _("Estimated from shoe size")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="measurement_sets")
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.TYPED)
