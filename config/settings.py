@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "customers",
     "configurator",
     "production",
+    "stores",
 ]
 
 MIDDLEWARE = [
