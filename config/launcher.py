@@ -73,6 +73,7 @@ def serve(arguments: argparse.Namespace, env: dict[str, str]) -> int:
     manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
     demo_users = demo_users_wanted(asked=arguments.demo, environ=os.environ)
     manage("load_demo", *(() if demo_users else ("--catalogue-only",)), env=env)
+    env = {**env, "SARTORIA_DEMO_USERS": "1" if demo_users else "0"}  # the log-in page names the demo password only then
     children = [
         subprocess.Popen(
             [PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",

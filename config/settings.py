@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import environ
+from kombu import Queue
 
 from config.secret_key import secret_key_load
 
@@ -39,6 +40,9 @@ INSTALLED_APPS = [
     "configurator",
     "production",
     "stores",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's assets, from the package: nothing vendored
+    "platform_api",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +91,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Log in by username or email; ModelBackend stays listed for sessions logged in by name (sign-up, guests).
+AUTHENTICATION_BACKENDS = ["customers.auth_backends.EmailOrUsernameBackend", "django.contrib.auth.backends.ModelBackend"]
+# Set by `config.launcher serve` when it loaded the demo users (their password is public): the log-in page says it.
+SARTORIA_DEMO_USERS = env.bool("SARTORIA_DEMO_USERS", default=False)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -116,7 +124,35 @@ STORAGES = {
     "default": {"BACKEND": env("DJANGO_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage")},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Object storage over the S3 protocol (AWS S3, MinIO, Ceph, ...) when a bucket is named: every machine then reads the
+# same scans and print files, and nothing a second machine needs stays on this one's disk.
+SARTORIA_S3_BUCKET = env("SARTORIA_S3_BUCKET", default="")
+if SARTORIA_S3_BUCKET:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": SARTORIA_S3_BUCKET,
+        "endpoint_url": env("SARTORIA_S3_ENDPOINT_URL", default="") or None,  # empty: AWS itself
+        "region_name": env("SARTORIA_S3_REGION", default="us-east-1"),
+        "access_key": env("SARTORIA_S3_ACCESS_KEY", default="") or None,  # empty: boto3's own lookup (IAM role...)
+        "secret_key": env("SARTORIA_S3_SECRET_KEY", default="") or None,
+        "default_acl": None,  # objects stay private: every download is checked by the app first
+        "file_overwrite": False,  # as on disk: a rebuilt file gets a new key, the row moves once it is whole
+        "querystring_expire": env.int("SARTORIA_S3_URL_EXPIRE_S", default=300),
+    }}
+# After the permission check, send the browser to a short-lived presigned URL instead of streaming the bytes through
+# the web process (object storage only; the URL expires after SARTORIA_S3_URL_EXPIRE_S).
+SARTORIA_PRESIGNED_DOWNLOADS = env.bool("SARTORIA_PRESIGNED_DOWNLOADS", default=False)
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Mail to customers (order confirmations and status changes): printed to the console unless a backend is set,
+# e.g. DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST etc.
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Sartoria <orders@sartoria.example>")
+# The site's address for links in emails (no trailing slash).
+SARTORIA_SITE_URL = env("SARTORIA_SITE_URL", default="http://localhost:8000")
+# How long the QR code on a customer's phone stays valid for a store check-in (the profile page refreshes it).
+SARTORIA_QR_TOKEN_MAX_AGE_S = env.int("SARTORIA_QR_TOKEN_MAX_AGE_S", default=900)
+# Payments go through this class (configurator/payments.py); the test provider always succeeds.
+SARTORIA_PAYMENT_PROVIDER = env("SARTORIA_PAYMENT_PROVIDER", default="configurator.payments.TestPaymentProvider")
 
 # Preview renderer passed to the geometry library (which reads no environment): auto (GL where a context can
 # be created, else Pillow), gl (fail rather than fall back) or pillow.
@@ -137,6 +173,19 @@ else:
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_DEFAULT_QUEUE = env("SARTORIA_CELERY_QUEUE", default="sartoria")
+# One queue per kind of work, so each can get workers of its own, on other machines (Procfile): `<default>.<kind>`.
+# A worker started without -Q (make run, the tests) takes every queue listed here.
+SARTORIA_WORK_QUEUES = {kind: f"{CELERY_TASK_DEFAULT_QUEUE}.{kind}" for kind in ("geometry", "previews", "scans", "exports")}
+CELERY_TASK_QUEUES = [Queue(name) for name in (CELERY_TASK_DEFAULT_QUEUE, *SARTORIA_WORK_QUEUES.values())]
+CELERY_TASK_ROUTES = {
+    "configurator.tasks.revision_build_task": {"queue": SARTORIA_WORK_QUEUES["geometry"]},
+    "configurator.tasks.revision_previews_task": {"queue": SARTORIA_WORK_QUEUES["previews"]},
+    "customers.tasks.scan_process_task": {"queue": SARTORIA_WORK_QUEUES["scans"]},
+    "production.tasks.*": {"queue": SARTORIA_WORK_QUEUES["exports"]},
+}  # sweeps and anything else: the default queue
+# On: a build's pictures are rendered by a previews worker (its own queue) after the geometry worker has stored the
+# parts; off (one worker does everything, the default): the build renders them itself.
+SARTORIA_PREVIEWS_SEPARATE = env.bool("SARTORIA_PREVIEWS_SEPARATE", default=False)
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-build leaves the message for another one
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # A build takes seconds; if its worker is killed outright, Redis hands the message to another after this.
@@ -168,6 +217,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 SARTORIA_SCAN_MEMORY_MB = env.int("SARTORIA_SCAN_MEMORY_MB", default=3072)
 SARTORIA_SCAN_TIME_LIMIT_S = env.int("SARTORIA_SCAN_TIME_LIMIT_S", default=120)
 
+# Stores: a check-in gives that store's staff access to the customer for this long (or until check-out);
+# the fitting tablet locks after this many idle seconds (unlocked with the staff member's password or PIN).
+SARTORIA_CHECKIN_HOURS = env.float("SARTORIA_CHECKIN_HOURS", default=4.0)
+SARTORIA_TABLET_IDLE_LOCK_S = env.int("SARTORIA_TABLET_IDLE_LOCK_S", default=300)
+
 # JSON request bodies: larger ones get 413 before they are read whole; deeper ones 400 (ours nest 3 levels).
 API_JSON_MAX_BYTES = env.int("SARTORIA_API_JSON_MAX_BYTES", default=1_000_000)
 API_JSON_MAX_DEPTH = 32
@@ -180,6 +234,7 @@ RATE_LIMITS = {
     "guest": [("address", "20/h")],                       # new guest accounts
     "login": [("address", "20/m"), ("account", "10/m")],  # the log-in page and POST /api/auth/token/
     "upload": [("account", "30/h"), ("address", "60/h")],  # foot scans, API and web form
+    "checkin": [("account", "120/h")],  # store look-ups by card, QR or email: no guessing cards by the thousand
 }
 RATELIMIT_CACHE_PREFIX = env("SARTORIA_RATELIMIT_PREFIX", default="rl:")
 
@@ -192,7 +247,25 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["config.parsers.LenientNumberJSONParser", "rest_framework.parsers.FormParser"],
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # /api/v1/... is "v1"; the legacy /api/... paths are the same views with no version (platform_api/versioning.py)
+    "DEFAULT_VERSIONING_CLASS": "platform_api.versioning.ApiVersioning",
+    "DEFAULT_SCHEMA_CLASS": "platform_api.schema.ApiAutoSchema",
 }
+# The public API's schema (/api/schema/) and docs (/api/docs/): docs/readme/public-api.md.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sartoria API",
+    "DESCRIPTION": "Made-to-measure footwear: products, designs and their revisions, measurements, scans, orders and "
+                   "production. Authenticate with `Authorization: Token <key>` from POST /api/auth/token/.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# How long an Idempotency-Key and the answer it replays are kept (platform_api/services.py).
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("SARTORIA_IDEMPOTENCY_KEY_HOURS", default=24)
 
 # Behind HTTPS in production: DJANGO_SECURE=1 turns on the settings `check --deploy` asks for.
 if env.bool("DJANGO_SECURE", default=False):

@@ -1,4 +1,5 @@
 """Account pages: sign up, start as a guest, log in (a guest's work moves into the account), the profile."""
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
@@ -72,6 +73,10 @@ class AccountLoginView(LoginView):
     @method_decorator(attempts_limited("login"))
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        # The demo password is public only where the launcher loaded the demo users (SQLite default or --demo).
+        return {**super().get_context_data(**kwargs), "demo_users": settings.SARTORIA_DEMO_USERS}
 
     def form_valid(self, form):
         guest_user = self.request.user if self.request.user.is_authenticated else None
