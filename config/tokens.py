@@ -26,7 +26,8 @@ class TokenApi(ObtainAuthToken):
 
     def get_authenticators(self):
         # POST authenticates with the body, DELETE with the token itself
-        return [ExpiringTokenAuthentication()] if self.request.method == "DELETE" else []
+        # getattr: the schema generator asks before a request is set
+        return [ExpiringTokenAuthentication()] if getattr(self.request, "method", None) == "DELETE" else []
 
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "DELETE" else []

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from config.tokens import TokenApi
+from platform_api.views import ApiDocsPage, ApiSchemaApi
 from configurator import views as pages
 from customers import views as account_pages
 from production import views as production_pages
@@ -31,6 +32,11 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/schema/", ApiSchemaApi.as_view(), name="api-schema"),
+    path("api/docs/", ApiDocsPage.as_view(), name="api-docs"),
+    # One set of views under two prefixes: /api/v1/ (versioned, paginated lists; what the schema documents) and
+    # today's /api/ (lists stay plain arrays for the studio and existing clients). reverse("api:...") is the legacy.
+    path("api/v1/", include((api_patterns, "api"), namespace="v1")),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
 ]

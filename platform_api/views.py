@@ -1,0 +1,21 @@
+"""The schema (/api/schema/) and its documentation page (/api/docs/): public, like the catalogue they describe."""
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
+
+from platform_api.versioning import CURRENT_VERSION
+
+
+class ApiSchemaApi(SpectacularAPIView):
+    """The OpenAPI 3 schema of /api/v1/ (YAML by default; ?format=json for JSON)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []  # public: no session (and so no CSRF) and no token needed
+    api_version = CURRENT_VERSION
+
+
+class ApiDocsPage(SpectacularSwaggerView):
+    """Swagger UI over the schema, its assets served from the drf-spectacular-sidecar package."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    url_name = "api-schema"
