@@ -12,6 +12,7 @@ api_patterns = [
     path("", include("configurator.api.urls")),
     path("", include("customers.api.urls")),
     path("", include("production.api.urls")),
+    path("", include("stores.api.urls")),
     path("auth/token/", TokenApi.as_view(), name="auth-token"),
 ]
 

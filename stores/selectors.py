@@ -1,16 +1,102 @@
+"""Reads about stores, their staff and who is checked in where. Other apps ask these, never the tables."""
+import math
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
 
-from stores.models import StaffMembership
+from stores.cities import CITY_COORDINATES, city_key
+from stores.models import CheckIn, StaffMembership, Store
+
+User = AbstractBaseUser | AnonymousUser
 
 
-def staff_membership_get(*, user: AbstractBaseUser | AnonymousUser) -> StaffMembership | None:
+def staff_membership_get(*, user: User) -> StaffMembership | None:
     """The store and role this user works in, or None for anyone who is not store staff."""
-    if not user.is_authenticated:
+    if user is None or not user.is_authenticated:
         return None
     return StaffMembership.objects.select_related("store").filter(user=user).first()
 
 
-def staff_role_get(*, user: AbstractBaseUser | AnonymousUser) -> str | None:
+def staff_role_get(*, user: User) -> str | None:
     """"associate" or "manager" for store staff, None for everyone else."""
     membership = staff_membership_get(user=user)
     return membership.role if membership else None
+
+
+def staff_store_get(*, user: User) -> Store | None:
+    membership = staff_membership_get(user=user)
+    return membership.store if membership else None
+
+
+def _active(now=None) -> Q:
+    """A check-in lasts until check-out or its expiry, whichever comes first."""
+    now = now or timezone.now()
+    return Q(ended_at__isnull=True, expires_at__gt=now)
+
+
+def check_in_list_for_staff(*, user: User) -> QuerySet[CheckIn]:
+    """The check-ins open now at this staff member's store: the only customers they may see."""
+    store = staff_store_get(user=user)
+    if store is None:
+        return CheckIn.objects.none()
+    return CheckIn.objects.select_related("customer", "staff", "store").filter(_active(), store=store)
+
+
+def check_in_get_for_staff(*, check_in_id: int, user: User) -> CheckIn:
+    """An open check-in of this staff member's store; anything else (another store's, ended, expired) is a 404."""
+    found = check_in_list_for_staff(user=user).filter(pk=check_in_id).first()
+    if found is None:
+        raise Http404("No such check-in.")
+    return found
+
+
+def customer_ids_checked_in_for_staff(*, user: User) -> QuerySet:
+    """Ids of the customers checked in now at this staff member's store (a subquery for other apps' filters)."""
+    return check_in_list_for_staff(user=user).values("customer_id")
+
+
+def customer_checked_in_get(*, customer_id, user: User):
+    """The customer, if checked in now at this staff member's store; otherwise a 404 (never says they exist)."""
+    try:
+        customer_id = int(customer_id)
+    except (TypeError, ValueError):
+        raise Http404("No such customer.") from None
+    check_in = check_in_list_for_staff(user=user).filter(customer_id=customer_id).first()
+    if check_in is None:
+        raise Http404("No such customer.")
+    return check_in.customer
+
+
+def check_in_current_for_customer(*, customer_id: int, user: User) -> CheckIn | None:
+    return check_in_list_for_staff(user=user).filter(customer_id=customer_id).first()
+
+
+def store_list() -> QuerySet[Store]:
+    return Store.objects.filter(is_active=True)
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, mean Earth radius 6371 km)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = math.radians(lat2 - lat1), math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def store_list_by_distance(*, latitude: float | None = None, longitude: float | None = None) -> list[tuple[Store, float | None]]:
+    """Active stores nearest first from a point (stores without coordinates last); by name without a point."""
+    stores = list(store_list())
+    if latitude is None or longitude is None:
+        return [(store, None) for store in stores]
+    ranked = [
+        (store, distance_km(latitude, longitude, store.latitude, store.longitude)
+         if store.latitude is not None and store.longitude is not None else None)
+        for store in stores
+    ]
+    return sorted(ranked, key=lambda pair: (pair[1] is None, pair[1] or 0.0, pair[0].name))
+
+
+def city_coordinates_get(*, city: str) -> tuple[float, float] | None:
+    return CITY_COORDINATES.get(city_key(city))
