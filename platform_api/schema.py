@@ -46,6 +46,15 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
 class ApiAutoSchema(AutoSchema):
     """Every operation documents the errors it can answer; GET lists are paginated; idempotent POSTs take the key."""
 
+    def get_serializer_name(self, serializer, direction):
+        # nested Input/OutputSerializers share names across views: DesignListCreateApi.InputSerializer becomes
+        # "DesignListCreateInput" (and "...InputRequest" for the request side)
+        qualname = type(serializer).__qualname__
+        if "." in qualname and "<locals>" not in qualname:
+            outer, inner = qualname.split(".")[-2:]
+            return outer.removesuffix("Api") + inner
+        return super().get_serializer_name(serializer, direction)
+
     def _handler(self):
         return getattr(self.view, self.method.lower(), None)
 

@@ -2,6 +2,7 @@
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
+from platform_api import schema_views  # noqa: F401  (registers what each view takes and answers)
 from platform_api.versioning import CURRENT_VERSION
 
 

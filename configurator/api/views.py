@@ -35,6 +35,9 @@ from configurator.services import (
     revision_request_with_measurements,
 )
 from customers.services import customer_get_or_create_for_user
+from platform_api.filters import ListFilters
+from platform_api.idempotency import idempotent
+from platform_api.pagination import list_response
 
 
 class ProductOutputSerializer(serializers.Serializer):
@@ -49,11 +52,17 @@ class ProductOutputSerializer(serializers.Serializer):
         return registry.option_schema(product.generator_key)
 
 
+class ProductListFilters(ListFilters):
+    q = serializers.CharField(required=False, max_length=120, help_text="Part of the product's name.")
+    lookups = {"q": "name__icontains"}
+
+
 class ProductListApi(APIView):
     permission_classes = [AllowAny]  # the catalogue is public
 
     def get(self, request):
-        return Response(ProductOutputSerializer(product_list(), many=True).data)
+        products = ProductListFilters.apply(request=request, queryset=product_list())
+        return list_response(request=request, view=self, queryset=products, serializer_class=ProductOutputSerializer)
 
 
 class ProductDetailApi(APIView):
@@ -111,14 +120,25 @@ class DesignOutputSerializer(serializers.Serializer):
         return reverse("design-shared", kwargs={"token": design.share_token}, request=self.context.get("request"))
 
 
+class DesignListFilters(ListFilters):
+    product = serializers.SlugField(required=False, help_text="Only designs of this product (its slug).")
+    name = serializers.CharField(required=False, max_length=120, help_text="Part of the design's name.")
+    updated_after = serializers.DateTimeField(required=False, help_text="Changed at or after this time (ISO 8601).")
+    updated_before = serializers.DateTimeField(required=False, help_text="Changed before this time (ISO 8601).")
+    lookups = {"product": "template__slug", "name": "name__icontains", "updated_after": "updated_at__gte",
+               "updated_before": "updated_at__lt"}
+
+
 class DesignListCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         product = serializers.SlugField()
         name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
 
     def get(self, request):
-        return Response(DesignOutputSerializer(design_list_for_user(user=request.user), many=True).data)
+        designs = DesignListFilters.apply(request=request, queryset=design_list_for_user(user=request.user))
+        return list_response(request=request, view=self, queryset=designs, serializer_class=DesignOutputSerializer)
 
+    @idempotent
     def post(self, request):
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -222,14 +242,22 @@ class OrderOutputSerializer(serializers.ModelSerializer):
         ]
 
 
+class OrderListFilters(ListFilters):
+    status = serializers.ChoiceField(required=False, choices=Order.Status.choices)
+    design = serializers.IntegerField(required=False, min_value=1, max_value=INT64_MAX, help_text="A design's id.")
+    lookups = {"design": "design_id"}
+
+
 class OrderListCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         design = serializers.IntegerField()
         revision = serializers.IntegerField()
 
     def get(self, request):
-        return Response(OrderOutputSerializer(order_list_for_user(user=request.user), many=True).data)
+        orders = OrderListFilters.apply(request=request, queryset=order_list_for_user(user=request.user))
+        return list_response(request=request, view=self, queryset=orders, serializer_class=OrderOutputSerializer)
 
+    @idempotent
     def post(self, request):
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -238,6 +266,10 @@ class OrderListCreateApi(APIView):
         revision = revision_get_for_user(revision_id=data["revision"], user=request.user)
         order = order_place(design=design, revision=revision)
         return Response(OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+class RevisionListFilters(ListFilters):
+    status = serializers.ChoiceField(required=False, choices=DesignRevision.Status.choices)
 
 
 class RevisionListRequestApi(APIView):
@@ -257,10 +289,11 @@ class RevisionListRequestApi(APIView):
 
     def get(self, request, design_id: int):
         design = design_get_for_user(design_id=design_id, user=request.user)
-        return Response(
-            RevisionOutputSerializer(revision_list_for_design(design=design, user=request.user), many=True, context={"request": request}).data
-        )
+        revisions = RevisionListFilters.apply(request=request,
+                                              queryset=revision_list_for_design(design=design, user=request.user))
+        return list_response(request=request, view=self, queryset=revisions, serializer_class=RevisionOutputSerializer)
 
+    @idempotent
     def post(self, request, design_id: int):
         design = design_get_for_user(design_id=design_id, user=request.user, for_write=True)
         payload = self.InputSerializer(data=request.data)

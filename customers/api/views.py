@@ -28,6 +28,9 @@ from customers.services import (
     scan_upload,
 )
 from customers.selectors import measurement_set_presented
+from platform_api.filters import ListFilters
+from platform_api.idempotency import idempotent
+from platform_api.pagination import list_response
 
 
 class MeasurementSetOutputSerializer(serializers.Serializer):
@@ -48,6 +51,10 @@ class MeasurementSetOutputSerializer(serializers.Serializer):
         return measurement_set_presented(measurement_set=measurement_set)["size"]
 
 
+class MeasurementSetListFilters(ListFilters):
+    source = serializers.ChoiceField(required=False, choices=MeasurementSet.Source.choices)
+
+
 class MeasurementSetListCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         measurements = serializers.DictField()  # not JSONField: it rejects NaN before we can name the field
@@ -60,8 +67,10 @@ class MeasurementSetListCreateApi(APIView):
 
     def get(self, request):
         sets = measurement_set_list(customer=customer_for_user_get(user=request.user))
-        return Response(MeasurementSetOutputSerializer(sets, many=True).data)
+        sets = MeasurementSetListFilters.apply(request=request, queryset=sets)
+        return list_response(request=request, view=self, queryset=sets, serializer_class=MeasurementSetOutputSerializer)
 
+    @idempotent
     def post(self, request):
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -100,15 +109,21 @@ class ScanOutputSerializer(serializers.ModelSerializer):
         ]
 
 
+class ScanListFilters(ListFilters):
+    status = serializers.ChoiceField(required=False, choices=FootScan.Status.choices)
+
+
 class ScanListCreateApi(APIView):
     """Upload one or two foot scans (multipart field `files`); store staff name the customer."""
 
     parser_classes = [MultiPartParser]
 
     def get(self, request):
-        return Response(ScanOutputSerializer(scan_list_for_user(user=request.user), many=True).data)
+        scans = ScanListFilters.apply(request=request, queryset=scan_list_for_user(user=request.user))
+        return list_response(request=request, view=self, queryset=scans, serializer_class=ScanOutputSerializer)
 
     @attempts_limited("upload")
+    @idempotent  # the key covers the files' contents, not the multipart boundary
     def post(self, request):
         limit = REQUEST_BODY_MAX_BYTES
         if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
