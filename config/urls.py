@@ -4,6 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from config.tokens import TokenApi
 from platform_api.views import ApiDocsPage, ApiSchemaApi
+from configurator import checkout_views as checkout_pages
 from configurator import views as pages
 from customers import views as account_pages
 from production import views as production_pages
@@ -21,7 +22,18 @@ urlpatterns = [
     path("configure/<slug:slug>/", pages.configure, name="configure"),
     path("designs/", pages.design_list, name="design-list"),
     path("designs/<int:design_id>/", pages.design_detail, name="design-detail"),
+    path("checkout/<int:design_id>/", checkout_pages.checkout, name="checkout"),
+    path("orders/<int:order_id>/", checkout_pages.order_detail, name="order-detail"),
+    path("orders/<int:order_id>/pay/", checkout_pages.order_pay_page, name="order-pay-page"),
+    path("orders/<int:order_id>/cancel/", checkout_pages.order_cancel_page, name="order-cancel-page"),
     path("production/", production_pages.production_queue, name="production-queue"),
+    path("production/plan/", production_pages.production_plan, name="production-plan"),
+    path("production/plates/export/", production_pages.production_plates_export, name="production-plates-export"),
+    path("production/plates/<int:plate_id>/state/", production_pages.production_plate_state,
+         name="production-plate-state"),
+    path("production/jobs/<int:job_id>/state/", production_pages.production_job_state, name="production-job-state"),
+    path("production/revisions/export/", production_pages.production_revisions_export,
+         name="production-revisions-export"),
     path("healthz", pages.healthz, name="healthz"),
     path("s/<str:token>/", pages.design_shared, name="design-shared"),
     path("profile/", account_pages.profile, name="profile"),

@@ -105,3 +105,123 @@ def batch_zip(entries: Sequence[PrintEntry]) -> bytes:
         archive.writestr("job_sheet.csv", sheet.getvalue())
         archive.writestr("manifest.json", json.dumps(manifest, indent=2, sort_keys=True))
     return buffer.getvalue()
+
+
+# ------------------------------------------------------------------------------------------------ job sheets
+
+FONT_DIR = "/usr/share/fonts/truetype/dejavu"  # fonts-dejavu-core (Makefile SYSTEM_PACKAGES): any name prints
+A4_MM = (210.0, 297.0)
+
+
+@dataclass
+class SheetRow:
+    """One part on a plate as the shop floor reads it (no personal data beyond the customer's name)."""
+
+    code: str
+    order_number: str
+    customer_name: str
+    product: str
+    part: str
+    side: str
+    material: str
+    color: str
+    grams: float
+    minutes: float
+    supports: str  # "" or a short warning
+    thumbnail_png: bytes | None = None
+
+
+@dataclass
+class JobSheet:
+    """A plate's job sheet: the heading facts, the picture of the plate from above and its parts."""
+
+    title: str
+    facts: list[tuple[str, str]]  # (label, value), already in the reader's language
+    headings: list[str]  # column headings for the rows, in the reader's language
+    rows: list[SheetRow]
+    plate_png: bytes | None = None
+
+
+def _pdf_fonts(pdf) -> tuple[str, bool]:
+    """DejaVu when installed (every script), else Helvetica (Latin-1 only: other characters become '?')."""
+    import os
+
+    regular, bold = f"{FONT_DIR}/DejaVuSans.ttf", f"{FONT_DIR}/DejaVuSans-Bold.ttf"
+    if os.path.exists(regular) and os.path.exists(bold):
+        pdf.add_font("DejaVu", "", regular)
+        pdf.add_font("DejaVu", "B", bold)
+        return "DejaVu", True
+    return "Helvetica", False
+
+
+def job_sheet_pdf(sheet: JobSheet) -> bytes:
+    """The job sheet as an A4 portrait PDF: facts, the plate from above, then one row per part with its thumbnail."""
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.set_margins(12, 12, 12)
+    family, unicode_ok = _pdf_fonts(pdf)
+
+    def text(value: str) -> str:
+        return value if unicode_ok else value.encode("latin-1", "replace").decode("latin-1")
+
+    pdf.add_page()
+    pdf.set_font(family, "B", 16)
+    pdf.cell(0, 9, text(sheet.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, "", 9)
+    for label, value in sheet.facts:
+        pdf.set_font(family, "B", 9)
+        pdf.cell(42, 5, text(label))
+        pdf.set_font(family, "", 9)
+        pdf.cell(0, 5, text(value), new_x="LMARGIN", new_y="NEXT")
+    if sheet.plate_png:
+        pdf.ln(2)
+        pdf.image(io.BytesIO(sheet.plate_png), x=pdf.l_margin, w=0, h=95, keep_aspect_ratio=True)
+        pdf.ln(2)
+    widths = [16, 30, 18, 32, 24, 24, 16, 14, 12]  # thumbnail, code, order, customer, product/part, material...
+    pdf.set_font(family, "B", 7.5)
+    pdf.set_fill_color(235, 235, 235)
+    for width, heading in zip(widths, sheet.headings):
+        pdf.cell(width, 6, text(heading), border=1, fill=True)
+    pdf.ln()
+    pdf.set_font(family, "", 7.5)
+    row_h = 14.0
+    for row in sheet.rows:
+        if pdf.get_y() + row_h > pdf.h - pdf.b_margin:
+            pdf.add_page()
+        x, y = pdf.get_x(), pdf.get_y()
+        pdf.cell(widths[0], row_h, "", border=1)
+        if row.thumbnail_png:
+            pdf.image(io.BytesIO(row.thumbnail_png), x=x + 1, y=y + 1, w=widths[0] - 2, h=row_h - 2,
+                      keep_aspect_ratio=True)
+        cells = [row.code, row.order_number, row.customer_name, f"{row.product} · {row.part} · {row.side}",
+                 f"{row.material} {row.color}", f"{row.grams:.0f} g", f"{row.minutes:.0f} min", row.supports]
+        for width, value in zip(widths[1:], cells):
+            pdf.cell(width, row_h, text(value)[:40], border=1)
+        pdf.ln()
+    return bytes(pdf.output())
+
+
+def jobs_csv(rows: Sequence[dict], columns: Sequence[str]) -> bytes:
+    """One line per part; `columns` names the fields, in order."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def thumbnail(png: bytes, *, size_px: int = 160) -> bytes:
+    """A small copy of a preview for the sheets (the previews are large)."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png))
+    image.thumbnail((size_px, size_px))
+    if image.mode not in ("RGB", "L"):  # fpdf2 takes RGBA too, but a flat background prints the same everywhere
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        background.paste(image, mask=image.split()[-1] if image.mode in ("RGBA", "LA") else None)
+        image = background
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()

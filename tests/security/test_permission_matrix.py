@@ -19,6 +19,7 @@ from customers.models import FootScan
 from customers.services import guest_start, measurement_set_record
 from tests.conftest import FEET
 from tests.factories import DesignFactory
+from tests.production.helpers import production_world
 
 ROLES = ("anonymous", "guest", "owner", "other_shopper", "store", "production", "admin")
 EVERYONE = set(ROLES)
@@ -73,6 +74,19 @@ MATRIX = {
     "api:measurement-set-detail": {"GET": {"owner"}},
     "api:print-queue": {"GET": PRODUCTION},
     "api:print-export": {"POST": PRODUCTION},
+    "api:print-job-list": {"GET": PRODUCTION},
+    "api:print-job-state": {"POST": PRODUCTION},
+    "api:plate-list": {"GET": PRODUCTION},
+    "api:plate-state": {"POST": PRODUCTION},
+    "api:farm-plan": {"GET": PRODUCTION, "POST": PRODUCTION},
+    "api:plate-export-list": {"POST": PRODUCTION},
+    "api:plate-export-detail": {"GET": PRODUCTION},
+    "api:plate-export-download": {"GET": PRODUCTION},  # 409 until the export is done: still past the permission
+    "production-plan": {"POST": PRODUCTION},
+    "production-plates-export": {"POST": PRODUCTION},
+    "production-plate-state": {"POST": PRODUCTION},
+    "production-job-state": {"POST": PRODUCTION},
+    "production-revisions-export": {"POST": PRODUCTION},
     "api:auth-token": {"POST": EVERYONE, "DELETE": SIGNED_IN},
 }
 MATRIX["api-schema"] = {"GET": EVERYONE}  # the public API's schema and its docs page: public, like the catalogue
@@ -123,11 +137,12 @@ def world(db, shopper, other_shopper, store_user, production_user, admin_user, p
     order_place(design=design, revision=revision)
     design = design_share(design=design, revision=revision)
     scan = FootScan.objects.create(customer=shopper.customer, uploaded_by=shopper)
+    production_ids = production_world(revision=revision)  # a plate, a job on it and an export of it
     users = {"guest": guest_start(), "owner": shopper, "other_shopper": other_shopper, "store": store_user,
              "production": production_user, "admin": admin_user}
     kwargs = {"slug": "insole", "design_id": design.pk, "revision_id": revision.pk, "side": "right",
               "name": "preview.png", "token": design.share_token, "scan_id": scan.pk,
-              "measurement_set_id": measurement_set.pk, "uidb64": "MQ", }
+              "measurement_set_id": measurement_set.pk, "uidb64": "MQ", **production_ids}
     return users, kwargs
 
 

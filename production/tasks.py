@@ -1,0 +1,21 @@
+"""Background entry points of production: take ids, call one service each."""
+from celery import shared_task
+
+from production import services
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def print_jobs_create_task(order_id: int) -> None:
+    from configurator.models import Order
+
+    services.print_jobs_create_for_order(order=Order.objects.get(pk=order_id))
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def plate_export_plate_task(export_id: int, plate_id: int) -> None:
+    services.plate_export_plate_build(export_id=export_id, plate_id=plate_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def plate_export_finish_task(export_id: int) -> None:
+    services.plate_export_finish(export_id=export_id)
