@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Debian packages for the real slicer checks, the OpenSCAD comparison, GL previews (EGL on Mesa) and the
 # browser tests (Chromium, driven by Playwright with executable_path: a Playwright browser download fails here).
 # Installed when run as root with apt-get (CI, fresh machines); elsewhere it says what to install.
-SYSTEM_PACKAGES := prusa-slicer admesh openscad libegl1 libegl-mesa0 libgl1-mesa-dri chromium
+SYSTEM_PACKAGES := prusa-slicer admesh openscad libegl1 libegl-mesa0 libgl1-mesa-dri chromium poppler-utils fonts-dejavu-core
 
 install: $(VENV)/.installed translations frontend
 
