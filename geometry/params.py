@@ -55,6 +55,8 @@ class OptionSpec:
             "default": self.default,
             "choices": list(self.choices) if self.choices is not None else None, "help": self.help,
             "driven_by": list(self.driven_by), "constrained_by": list(self.constrained_by),
+            # text: the whole (upper-cased) value must match; the studio explains a refused value before sending it
+            "pattern": self.pattern, "uppercase": self.uppercase,
         }
 
     @property

@@ -9,7 +9,8 @@ from geometry.params import Params
 
 from ._support import EXAMPLE_FOOT
 
-KEYS = {"name", "label", "type", "unit", "min", "max", "step", "default", "choices", "help", "driven_by", "constrained_by"}
+KEYS = {"name", "label", "type", "unit", "min", "max", "step", "default", "choices", "help", "driven_by", "constrained_by",
+        "pattern", "uppercase"}  # a text option's pattern, so the studio explains a refused value before sending it
 
 
 def test_product_keys():

@@ -4,6 +4,7 @@
 // buildControl(option, value, onChange) returns {element, input, get(), set(value), setError(message|null)};
 // onChange(value, {commit}) is called while the user drags (commit false) and once when they let go (commit true).
 import { gettext as _, interpolate, formatNumber } from "./i18n.js";
+import { textProblem } from "./rules.js";
 
 let uid = 0;
 const nextId = (prefix) => `${prefix}-${++uid}`;
@@ -65,7 +66,7 @@ function describe(input, ...ids) {
   input.setAttribute("aria-describedby", ids.filter(Boolean).join(" "));
 }
 
-function numberControl(option, value, onChange) {
+function numberControl(option, value, onChange, onInvalid) {
   const { wrapper, help, error, errorId, helpId } = shell(option);
   const id = nextId("opt");
   const digits = decimals(option.step);
@@ -96,10 +97,18 @@ function numberControl(option, value, onChange) {
   wrapper.append(head, range, scale, help, error);
 
   const inRange = (v) => Number.isFinite(v) && v >= option.min && v <= option.max;
+  const rangeError = () => interpolate(_("Choose a value from %(min)s to %(max)s."), {
+    min: rangeText(option.min), max: rangeText(option.max),
+  });
   const api = {
     element: wrapper,
     input: number,
     get: () => Number(number.value),
+    /** The box's refusal while it holds what cannot be used (out of range, not a number), else null. */
+    problem() {
+      if (number.validity?.badInput || (number.value !== "" && !inRange(Number(number.value)))) return rangeError();
+      return null;
+    },
     set(v) {
       number.value = v;
       range.value = v;
@@ -123,14 +132,12 @@ function numberControl(option, value, onChange) {
   });
   range.addEventListener("change", () => onChange(Number(range.value), { commit: true }));
   const fromNumber = (commit) => {
-    if (number.value === "") return;
+    if (number.value === "" && !number.validity?.badInput) return;
     const v = Number(number.value);
-    if (!inRange(v)) {
-      if (commit) {
-        api.setError(interpolate(_("Choose a value from %(min)s to %(max)s."), {
-          min: rangeText(option.min), max: rangeText(option.max),
-        }));
-      }
+    if (number.validity?.badInput || !inRange(v)) {
+      // Shown when the customer lets go of the box, and kept: nothing is saved while the box holds it.
+      if (commit) api.setError(rangeError());
+      onInvalid?.(option);
       return;
     }
     api.setError(null);
@@ -288,7 +295,7 @@ function colorControl(option, value, onChange) {
   };
 }
 
-function textControl(option, value, onChange) {
+function textControl(option, value, onChange, onInvalid) {
   const { wrapper, help, error, errorId, helpId } = shell(option);
   const id = nextId("opt");
   const input = el("input", {
@@ -299,11 +306,18 @@ function textControl(option, value, onChange) {
   if (option.name === "initials") input.classList.add("uppercase");
   describe(input, helpId, errorId);
   wrapper.append(el("label", { for: id, class: "control-label", text: option.label }), input, help, error);
+  const problem = () => {
+    const found = textProblem(option, option.uppercase ? input.value.toUpperCase() : input.value);
+    if (!found) return null;
+    if (found.code === "too_long") return interpolate(_("At most %(max)s characters."), { max: found.max });
+    return option.help ? interpolate(_("Not allowed here: %(help)s"), { help: option.help }) : _("These characters are not allowed here.");
+  };
   const api = {
     element: wrapper,
     input,
     get: () => input.value,
     set(v) { input.value = v ?? ""; },
+    problem,
     setError(message) {
       error.hidden = !message;
       error.textContent = message || "";
@@ -311,12 +325,20 @@ function textControl(option, value, onChange) {
       else input.removeAttribute("aria-invalid");
     },
   };
-  input.addEventListener("input", () => { api.setError(null); onChange(input.value, { commit: false }); });
-  input.addEventListener("change", () => onChange(input.value, { commit: true }));
+  // A value the product refuses (initials "é!") is explained beside the box at once and never sent.
+  input.addEventListener("input", () => {
+    const message = problem();
+    api.setError(message);
+    if (message) { onInvalid?.(option); return; }
+    onChange(input.value, { commit: false });
+  });
+  input.addEventListener("change", () => { if (!problem()) onChange(input.value, { commit: true }); });
   return api;
 }
 
-export function buildControl(option, value, onChange) {
+export function buildControl(option, value, onChange, onInvalid = null) {
   const builders = { number: numberControl, choice: choiceControl, color: colorControl };
-  return (builders[option.type] || textControl)(option, value ?? option.default, onChange);
+  const control = (builders[option.type] || textControl)(option, value ?? option.default, onChange, onInvalid);
+  control.problem ||= () => null;
+  return control;
 }

@@ -1,13 +1,16 @@
 // The customer's feet: the server-rendered measurement table taken over into the "Your feet" section, a chooser of
 // the saved measurement sets, which feet to make shoes for, and the summary beside the section's title.
 import { el, segmented } from "./controls.js";
-import { formatDate, formatNumber, gettext as _, interpolate } from "./i18n.js";
+import { DATE_FORMAT, formatDate, formatNumber, gettext as _, interpolate, language } from "./i18n.js";
 import { section } from "./layout.js";
-import { euSize, sameFoot, SIDES, sidesOf } from "./rules.js";
+import { api } from "./api.js";
+import { euSize, parseDecimal, sameFoot, sideForFeet, SIDES, sidesOf, unitHint } from "./rules.js";
+
+const plain = (value) => new Intl.NumberFormat(language(), { maximumFractionDigits: 1, useGrouping: false }).format(value);
 
 export function setupFeet(ctx) {
   const { ui, store, data, measurementFields } = ctx;
-  const sets = data.measurement_sets || [];
+  const sets = data.measurement_sets || []; // grows when a build records a new set (see learnSet)
   const byId = (id) => document.getElementById(id);
   const setOf = (id) => sets.find((set) => set.id === id);
 
@@ -26,14 +29,19 @@ export function setupFeet(ctx) {
     if (hint) hint.textContent = summary();
   }
 
+  const SOURCES = { typed: () => _("Typed in"), scan: () => _("3D scan"), store: () => _("Measured in store"), estimate: () => _("Estimated from shoe size") };
+
+  function setLabel(set) {
+    const size = euSize(set) ? ` · ${interpolate(_("EU %(size)s"), { size: euSize(set) })}` : "";
+    const source = set.source_label || SOURCES[set.source]?.() || set.source;
+    return `${source} · ${formatDate(set.measured_at, DATE_FORMAT)}${size}`;
+  }
+
   function buildSetChooser() {
     if (!sets.length) return null;
     const id = "measurement-set";
     const select = el("select", { id, name: "measurement_set" });
-    for (const set of sets) {
-      const size = euSize(set) ? ` · ${interpolate(_("EU %(size)s"), { size: euSize(set) })}` : "";
-      select.append(el("option", { value: set.id, text: `${set.source_label || set.source} · ${formatDate(set.measured_at, { day: "numeric", month: "short", year: "numeric" })}${size}` }));
-    }
+    for (const set of sets) select.append(el("option", { value: set.id, text: setLabel(set) }));
     select.append(el("option", { value: "", text: _("New measurements (type them below)") }));
     const note = el("p", { class: "control-help", id: "measurement-set-note" });
     const typeInstead = el("button", { type: "button", class: "link-button", id: "type-new-measurements",
@@ -52,7 +60,7 @@ export function setupFeet(ctx) {
     });
     const paintNote = () => {
       const chosen = sets.find((set) => String(set.id) === select.value);
-      note.textContent = chosen?.size?.reason_text || "";
+      note.textContent = chosen?.size?.reason_display || chosen?.size?.reason_text || ""; // reason_display is in the page's language
       note.hidden = !note.textContent;
     };
     const { measurementSet } = store.state;
@@ -62,6 +70,9 @@ export function setupFeet(ctx) {
       store.set({ measurementSet: chosen ? chosen.id : null });
       if (chosen) {
         store.set({ feet: { left: { ...(chosen.feet?.left || {}) }, right: { ...(chosen.feet?.right || {}) } } });
+        // a set of one foot (a left-only scan) builds that foot, not "both" and then a request for the other
+        const only = sideForFeet(chosen.feet, null);
+        if (only && store.state.side !== only) { ui.sideControl.set(only); ui.sideSelect.value = only; ctx.edits.setSide(only, { commit: true }); }
         fillForm();
         ctx.edits.markChange();
         ctx.revisions.schedule();
@@ -89,12 +100,12 @@ export function setupFeet(ctx) {
     const sideSelect = form.querySelector("#side");
     ui.sideSelect = sideSelect;
     ui.sideControl = segmented({
-      label: _("Make shoes for"),
+      label: _("For which feet"),
       choices: [{ value: "both", label: _("Both feet") }, { value: "left", label: _("Left only") }, { value: "right", label: _("Right only") }],
       value: store.state.side,
       onChange: (value) => { sideSelect.value = value; ctx.edits.setSide(value, { commit: true }); },
     });
-    const sideRow = el("div", { class: "control side-control" }, el("span", { class: "control-label", id: "side-label", text: _("Make shoes for") }), ui.sideControl.element);
+    const sideRow = el("div", { class: "control side-control" }, el("span", { class: "control-label", id: "side-label", text: _("For which feet") }), ui.sideControl.element);
     ui.sideControl.element.setAttribute("aria-labelledby", "side-label");
     sideSelect.closest("fieldset").insertBefore(sideRow, sideSelect.previousElementSibling);
     sideSelect.previousElementSibling.hidden = true; // the plain <label> and <select> stay for the form, hidden
@@ -124,7 +135,8 @@ export function setupFeet(ctx) {
         const input = ui.form.elements[`measurements.${side}.${field.name}`];
         if (!input) continue;
         const value = feet[side]?.[field.name];
-        input.value = value === undefined || value === null || value === "" ? "" : String(Number(value));
+        // in the page's language ("265,5" in Italian), read back by parseDecimal whichever separator is typed
+        input.value = value === undefined || value === null || value === "" ? "" : plain(Number(value));
       }
     }
     updateRequired();
@@ -152,7 +164,8 @@ export function setupFeet(ctx) {
     const read = { left: {}, right: {} };
     for (const input of ui.form.querySelectorAll("[name^='measurements.']")) {
       const [, side, name] = input.name.split(".");
-      if (input.value !== "") read[side][name] = Number(input.value);
+      const value = parseDecimal(input.value);
+      if (input.value.trim() !== "" && Number.isFinite(value)) read[side][name] = value;
     }
     store.set({ feet: read });
   }
@@ -169,10 +182,10 @@ export function setupFeet(ctx) {
         chooser.value = "";
       }
     }
-    const value = Number(input.value);
-    if (input.value !== "" && (value < Number(input.min) || value > Number(input.max))) {
-      ctx.messages.showFieldError(input.name, interpolate(_("Choose a value from %(min)s to %(max)s mm."), {
-        min: formatNumber(Number(input.min)), max: formatNumber(Number(input.max)) }));
+    const message = inputProblem(input);
+    if (message) {
+      ctx.messages.showFieldError(input.name, message);
+      ctx.messages.setSaveState("invalid");
       return;
     }
     updateSummary();
@@ -183,5 +196,57 @@ export function setupFeet(ctx) {
     }
   }
 
-  return { mount, summary, updateSummary, fillForm, updateRequired, lockForScan };
+  /** Why a typed measurement cannot be used (not a number, out of range, probably centimetres), else null. */
+  function inputProblem(input) {
+    if (input.value.trim() === "") return null;
+    const value = parseDecimal(input.value);
+    const min = Number(input.dataset.min);
+    const max = Number(input.dataset.max);
+    if (Number.isFinite(value) && value >= min && value <= max) return null;
+    let message = interpolate(_("Choose a value from %(min)s to %(max)s mm."), { min: formatNumber(min), max: formatNumber(max) });
+    const hint = unitHint(value, min, max);
+    if (hint?.unit === "cm") message += ` ${interpolate(_("It looks like centimetres: enter %(mm)s for %(value)s cm."), { mm: plain(hint.mm), value: plain(hint.value) })}`;
+    if (hint?.unit === "m") message += ` ${interpolate(_("It looks like metres: enter %(mm)s for %(value)s m."), { mm: plain(hint.mm), value: plain(hint.value) })}`;
+    if (!Number.isFinite(value)) message = `${_("Enter a number of millimetres, like 265 or 265,5.")} ${message}`;
+    return message;
+  }
+
+  /** The measurements of the feet being built that cannot be used: [{field, message}]. */
+  function problems() {
+    const needed = sidesOf(store.state.side);
+    return [...ui.form.querySelectorAll("[name^='measurements.']")]
+      .filter((input) => needed.includes(input.name.split(".")[1]))
+      .map((input) => ({ field: input.name, message: inputProblem(input) }))
+      .filter((found) => found.message);
+  }
+
+  /**
+   * A build recorded the typed feet as a new set: learn it (its EU size, its foot) and use it from now on, so the
+   * summary says the size at once and later requests name the set instead of recording the same feet again.
+   */
+  async function learnSet(id) {
+    if (id == null) return;
+    if (!setOf(id)) {
+      try {
+        const set = await api("GET", `/api/measurement-sets/${id}/`);
+        if (setOf(id)) return;
+        const feetOf = set.measurements || set.feet || {};
+        sets.unshift({ ...set, feet: feetOf, foot_urls: Object.fromEntries(Object.keys(feetOf).map((side) =>
+          [side, `/api/measurement-sets/${id}/foot/${side}.glb`])) });
+      } catch (error) { return; }
+    }
+    const set = setOf(id);
+    const chooser = byId("measurement-set");
+    if (chooser && ![...chooser.options].some((option) => option.value === String(id))) {
+      chooser.prepend(el("option", { value: id, text: setLabel(set) }));
+    }
+    if (store.state.measurementSet == null && SIDES.every((side) => !sidesOf(store.state.side).includes(side) || sameFoot(set.feet?.[side], store.state.feet[side]))) {
+      store.set({ measurementSet: id });
+      if (chooser) chooser.value = String(id);
+    }
+    updateSummary();
+    ctx.fit.syncFoot();
+  }
+
+  return { mount, summary, updateSummary, fillForm, updateRequired, lockForScan, problems, learnSet };
 }

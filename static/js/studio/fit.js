@@ -11,6 +11,15 @@ const VERDICTS = {
   tight_and_loose: { tone: "bad", icon: "✕", label: () => _("Tight and loose") },
 };
 
+// The heat map's colours (geometry/fit/heatmap.py: heat_rgb at -2.75, 1.75 and 11.5 mm, where its legend named them, and
+// OUTSIDE_COLOUR), named in the reader's language.
+const LEGEND = [
+  ["tight", "rgb(193 30 30)", () => _("tight")],
+  ["snug", "rgb(99 183 108)", () => _("snug")],
+  ["room", "rgb(60 128 187)", () => _("room")],
+  ["not-covered", "rgb(214 196 180)", () => _("not covered")],
+];
+
 export function setupFit(ctx) {
   const { ui, store, data } = ctx;
 
@@ -44,9 +53,15 @@ export function setupFit(ctx) {
         messages.length ? el("ul", { class: "fit-messages" }, messages.map((message) => el("li", { "data-code": message.code, "data-region": message.region || "", text: message.text }))) : null);
       const fitPng = revisionFile(revision, side, (file) => file.name === "fit.png");
       if (fitPng) {
+        // The picture has no words (one picture for every language): its views and colours are named here.
+        const shoe = ctx.product.slug === "shoe";
         fitBody.append(el("figure", { class: "fit-map" }, el("img", { src: fitPng.url, loading: "lazy",
           alt: interpolate(_("Clearance map of the %(side)s: where the shoe is tight or loose."), { side: sideName.toLowerCase() }) }),
-          el("figcaption", { text: _("Clearance between your foot and the shoe") })));
+          el("figcaption", {},
+            el("span", { text: _("Clearance between your foot and the shoe") }), " ",
+            el("span", { class: "hint", text: shoe ? _("Above: seen from above. Below: seen from the outer side.") : _("Above: seen from above. Below: seen from the inner side.") }),
+            el("ul", { class: "fit-legend", id: "fit-legend" }, LEGEND.map(([key, colour, label]) =>
+              el("li", { "data-legend": key }, el("span", { class: "fit-swatch", style: `background: ${colour}`, "aria-hidden": "true" }), el("span", { text: label() })))))));
       }
     } else {
       badge.hidden = true;

@@ -26,7 +26,10 @@ export function formatNumber(value, digits = 1) {
   return new Intl.NumberFormat(language(), { maximumFractionDigits: digits }).format(value);
 }
 
-export function formatDate(isoDate, options = { day: "numeric", month: "short" }) {
+/** The one way the site writes a date ("1 Dec 2026", "1 dic 2026"): the pages' templates use the same (DATE_FORMAT). */
+export const DATE_FORMAT = Object.freeze({ day: "numeric", month: "short", year: "numeric" });
+
+export function formatDate(isoDate, options = DATE_FORMAT) {
   if (!isoDate) return "";
   // "2026-12-01" is a calendar date: read it at noon so no time zone moves it to another day.
   const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(isoDate) ? `${isoDate}T12:00:00` : isoDate);
@@ -36,7 +39,7 @@ export function formatDate(isoDate, options = { day: "numeric", month: "short" }
 export function formatDateRange(first, last) {
   const a = new Date(`${first}T12:00:00`);
   const b = new Date(`${last}T12:00:00`);
-  const format = new Intl.DateTimeFormat(language(), { weekday: "short", day: "numeric", month: "short" });
+  const format = new Intl.DateTimeFormat(language(), DATE_FORMAT);
   if (Number.isNaN(a.getTime())) return "";
   if (Number.isNaN(b.getTime()) || first === last) return format.format(a);
   return format.formatRange ? format.formatRange(a, b) : `${format.format(a)} – ${format.format(b)}`;

@@ -90,7 +90,8 @@ export function buildLayout(ctx) {
     const { details, body } = section(`group-${group}`, title(), { open: true });
     for (const option of members) {
       const control = buildControl(option, store.state.options[option.name],
-        (value, { commit }) => ctx.edits.onOptionChange(option, value, commit));
+        (value, { commit }) => ctx.edits.onOptionChange(option, value, commit),
+        () => { ctx.messages.setSaveState("invalid"); ctx.order.render(); });
       ui.controls[option.name] = control;
       body.append(control.element);
     }

@@ -38,6 +38,7 @@ export function setupMessages(ctx) {
       error: _("Not saved"),
       failed: _("This version could not be built"),
       "needs-feet": _("Enter your measurements to save this design"),
+      invalid: _("Not saved: correct the value shown in red"),
     };
     ui.saveState.textContent = messages[kind] || "";
     ui.saveState.dataset.kind = kind;

@@ -74,6 +74,15 @@ export function setupRevisions(ctx) {
       }
       return;
     }
+    // A box holding a value the product refuses (toe room 100, initials "é!", a length in cm) is said beside the
+    // box, and nothing is saved: never the box's old value under a new one the customer sees.
+    const problems = ctx.problems();
+    if (problems.length) {
+      for (const { field, message } of problems) messages().showFieldError(field, message);
+      messages().setSaveState("invalid");
+      ctx.order.render();
+      return;
+    }
     const seq = store.state.requestSeq + 1;
     store.set({ requestSeq: seq });
     const geometryChanged = ctx.geometry() !== store.state.shown.geometry;
@@ -166,7 +175,10 @@ export function setupRevisions(ctx) {
       messages().setProgress({ status, fraction: event.fraction });
     }
     if (url) await ctx.stage.showRevisionModel(revision);
+    // typed feet are recorded as a set by this build: its size and its foot are known from now on, no reload needed
+    if (revision.measurement_set != null) await ctx.feet.learnSet(revision.measurement_set);
     ctx.fit.render();
+    ctx.fit.syncFoot(); // the built foot (foot.glb) arrives with the finished revision, after its model was shown
     ctx.order.render();
   }
 

@@ -125,3 +125,61 @@ export function orderStatus({ guest, feetComplete, building, ready, failedHere, 
   else if (failedHere) note = "failed";
   return { disabled, note };
 }
+
+/**
+ * A decimal typed in either convention: "265,5" (an Italian keyboard) and "265.5" are both 265.5. Spaces are
+ * ignored; anything else that is not one plain decimal ("2,65,5", "26.5cm", "") is NaN, so it is refused with its
+ * range rather than read as another number.
+ */
+export function parseDecimal(text) {
+  if (typeof text === "number") return text;
+  const compact = String(text ?? "").replace(/[\s\u00a0\u202f]/g, "");
+  if (!/^[+-]?(\d+([.,]\d*)?|[.,]\d+)$/.test(compact)) return Number.NaN;
+  return Number(compact.replace(",", "."));
+}
+
+/**
+ * What a length outside its range probably meant, as the API says it: a value ten (or a thousand) times too small
+ * is centimetres (or metres). Returns {unit: "cm" | "m", value, mm} or null.
+ */
+export function unitHint(value, min, max) {
+  if (!Number.isFinite(value) || value >= min) return null;
+  if (value * 10 >= min && value * 10 <= max) return { unit: "cm", value, mm: Math.round(value * 100) / 10 };
+  if (value * 1000 >= min && value * 1000 <= max) return { unit: "m", value, mm: Math.round(value * 1000) };
+  return null;
+}
+
+/** The feet to build for measurements that may name one side only: "both" only when both are there. */
+export function sideForFeet(feet, fallback = "both") {
+  const present = SIDES.filter((side) => feet?.[side] && Object.keys(feet[side]).length);
+  if (present.length === 1) return present[0];
+  return fallback;
+}
+
+/** Why a text option's value is refused (null when it is fine): too long, or outside its pattern. */
+export function textProblem(option, value) {
+  const text = String(value ?? "");
+  if (option.max != null && text.length > option.max) return { code: "too_long", max: option.max };
+  if (option.pattern && !new RegExp(`^(?:${option.pattern})$`).test(text)) return { code: "pattern" };
+  return null;
+}
+
+/**
+ * A draft kept in the browser before the design exists, checked against the options of the page: only known
+ * options with a value of their kind are kept (choices among the choices, numbers in range, colours as #rrggbb).
+ */
+export function draftOptions(draft, optionList) {
+  if (!draft || typeof draft !== "object") return null;
+  const options = {};
+  for (const option of optionList) {
+    const value = draft.options?.[option.name];
+    if (value === undefined) continue;
+    if (option.type === "number" && !(typeof value === "number" && value >= option.min && value <= option.max)) continue;
+    if (option.type === "choice" && !(option.choices || []).some((choice) => (choice?.value ?? choice) === value)) continue;
+    if (option.type === "color" && !/^#[0-9a-f]{6}$/i.test(String(value))) continue;
+    if (option.type === "text" && (typeof value !== "string" || textProblem(option, value))) continue;
+    options[option.name] = value;
+  }
+  const side = ["both", "left", "right"].includes(draft.side) ? draft.side : null;
+  return { options, side };
+}

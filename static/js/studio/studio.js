@@ -24,19 +24,31 @@ import { setupMessages } from "./messages.js";
 import { setupOrder } from "./order.js";
 import { setupQuote } from "./quote.js";
 import { setupRevisions } from "./revisions.js";
-import { geometryKey, hasFeet, initialMeasurementSet, initialOptions, revisionMatches } from "./rules.js";
+import { draftOptions, geometryKey, hasFeet, initialMeasurementSet, initialOptions, revisionMatches, sideForFeet } from "./rules.js";
 import { setupStage } from "./stage.js";
 import { createStore } from "./store.js";
 import { setupVersions } from "./versions.js";
 
+function readDraft(key, options) {
+  try {
+    return draftOptions(JSON.parse(localStorage.getItem(key) || "null"), options);
+  } catch (error) {
+    return null;
+  }
+}
+
 const root = document.getElementById("studio");
 const data = JSON.parse(document.getElementById("studio-data").textContent);
 const optionList = data.options;
-const side = data.side || "both";
+// A design opens as it was built; without one, the feet at hand decide (a left-only scan builds the left foot).
+const side = data.revision ? data.side || "both" : sideForFeet(data.feet, data.side || "both");
+// Options chosen before the feet are typed have no design to live in yet: kept in this browser until one exists.
+const draftKey = `sartoria:draft:${data.product.slug}`;
+const draft = data.design ? null : readDraft(draftKey, optionList);
 
 const store = createStore({
-  options: initialOptions(optionList),
-  side,
+  options: { ...initialOptions(optionList), ...(draft?.options || {}) },
+  side: draft?.side || side,
   feet: { left: { ...(data.feet?.left || {}) }, right: { ...(data.feet?.right || {}) } },
   measurementSet: initialMeasurementSet(data),
   design: data.design ? { ...data.design } : null,
@@ -68,6 +80,11 @@ const ctx = {
   matches: (revision) => revisionMatches(optionList, revision, store.state),
   feetComplete: (sideToBuild = store.state.side) => hasFeet(store.state.feet, sideToBuild, ctx.measurementFields),
   snapshot: () => ({ options: { ...store.state.options }, side: store.state.side }),
+  // Values in boxes that cannot be sent: [{field, message}] (options first, then measurements).
+  problems: () => [
+    ...Object.entries(ctx.ui.controls || {}).map(([name, control]) => ({ field: `parameters.${name}`, message: control.problem() })),
+    ...ctx.feet.problems(),
+  ].filter((found) => found.message),
 };
 ctx.history = new History(ctx.snapshot());
 Object.assign(ctx, {
@@ -85,6 +102,12 @@ Object.assign(ctx, {
 
 buildLayout(ctx);
 ctx.actions.mount();
+store.watch(["options", "side", "design"], (state) => {
+  try {
+    if (state.design) localStorage.removeItem(draftKey); // the design keeps them now
+    else localStorage.setItem(draftKey, JSON.stringify({ options: state.options, side: state.side }));
+  } catch (error) { /* private mode: nothing is kept, as before */ }
+});
 ctx.edits.listenForShortcuts();
 
 // ---------------------------------------------------------------- start
