@@ -4,7 +4,9 @@ outline and side silhouette; the insole itself), each face coloured by the clear
 green snug, blue room, skin colour where the product does not cover the foot. Colours are on the scale of the
 side clearance; towards the toe tip the room ahead is shown, and for the insole each half-section of the foot
 shows its side's margin; these are mapped so their regions' thresholds meet the same colours (:func:`on_scale`),
-so the colour always reads as the status. The legend therefore has words, not millimetres.
+so the colour always reads as the status. The legend therefore has words, not millimetres; the words ("tight", "snug",
+"room", "not covered", which view is which) are the page's, in the reader's language, under the picture (the
+studio's fit.js): the picture itself carries no text, so one picture serves every language.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import io
 import numpy as np
 import shapely
 import trimesh
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from .. import export, render
 from .._shape import mirror_y, smoothstep
@@ -151,33 +153,19 @@ def heatmap_png(product_key: str, side: str, scene: dict, faces: np.ndarray, cle
     canvas.paste(Image.open(io.BytesIO(images["top"])), (0, 0))
     canvas.paste(Image.open(io.BytesIO(images["side"])), (0, height))
     draw = ImageDraw.Draw(canvas)
-    font = _font(13)
-    draw.text((8, 6), "from above", fill=(90, 90, 90), font=font)
-    draw.text((8, height + 6), "outer side" if product_key == "shoe" else "inner side", fill=(90, 90, 90), font=font)
-    _legend(draw, (0, 2 * height), width, font)
+    _legend(draw, (0, 2 * height), width)
     buffer = io.BytesIO()
     canvas.save(buffer, format="PNG", compress_level=render.PNG_COMPRESS_LEVEL)
     return buffer.getvalue()
 
 
-def _font(size: int):
-    try:
-        return ImageFont.load_default(size=size)
-    except TypeError:  # Pillow < 10.1: the fixed bitmap font
-        return ImageFont.load_default()
-
-
-def _legend(draw: ImageDraw.ImageDraw, origin: tuple[int, int], width: int, font) -> None:
-    """A colour bar over the heat map's range, with what the colours mean (no numbers: see the module doc)."""
+def _legend(draw: ImageDraw.ImageDraw, origin: tuple[int, int], width: int) -> None:
+    """A colour bar over the heat map's range and the not-covered swatch; their words are the page's (module doc)."""
     x0, y0 = origin[0] + 40, origin[1] + 10
     bar_w, bar_h = width - 200, 12
     low, high = HEAT_ANCHORS_MM[0], HEAT_ANCHORS_MM[-1]
     values = low + (high - low) * (np.arange(bar_w) + 0.5) / bar_w
     for i, rgb in enumerate(heat_rgb(values).tolist()):
         draw.line([(x0 + i, y0), (x0 + i, y0 + bar_h)], fill=tuple(rgb))
-    for label, value in (("tight", -2.75), ("snug", 1.75), ("room", 11.5)):
-        x = x0 + (value - low) / (high - low) * bar_w
-        draw.text((x, y0 + bar_h + 6), label, fill=(60, 60, 60), font=font, anchor="ma")
     swatch = x0 + bar_w + 40
     draw.rectangle([swatch, y0, swatch + 24, y0 + bar_h], fill=OUTSIDE_COLOUR)
-    draw.text((swatch + 12, y0 + bar_h + 6), "not covered", fill=(60, 60, 60), font=font, anchor="ma")
