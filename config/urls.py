@@ -8,6 +8,7 @@ from configurator import checkout_views as checkout_pages
 from configurator import views as pages
 from customers import views as account_pages
 from production import views as production_pages
+from stores import views as store_pages
 
 api_patterns = [
     path("", include("configurator.api.urls")),
@@ -38,7 +39,8 @@ urlpatterns = [
     path("s/<str:token>/", pages.design_shared, name="design-shared"),
     path("profile/", account_pages.profile, name="profile"),
     path("profile/scans/", account_pages.profile_scan_upload, name="profile-scan-upload"),
-    path("store/", account_pages.store_desk, name="store-desk"),
+    path("store/", store_pages.store_desk, name="store-desk"),
+    path("stores/", store_pages.store_finder, name="store-finder"),
     path("accounts/signup/", account_pages.sign_up, name="signup"),
     path("accounts/guest/", account_pages.guest_begin, name="guest"),
     path("accounts/login/", account_pages.AccountLoginView.as_view(), name="login"),

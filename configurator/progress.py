@@ -11,6 +11,8 @@ def progress_send(*, design_id: int, revision_id: int, status: str, stage: str, 
     channel_layer = get_channel_layer()
     if channel_layer is None:
         return
+    from configurator.selectors import revision_announcement_get  # selectors import models; keep this module light
+
     async_to_sync(channel_layer.group_send)(
         design_progress_group(design_id),
         {
@@ -22,5 +24,19 @@ def progress_send(*, design_id: int, revision_id: int, status: str, stage: str, 
             "detail": detail,
             "models_ready": models_ready,
             "side": side,
+            # every message of a revision says who asked for it (the store's associate, the owner...) and when
+            **revision_announcement_get(revision_id=revision_id),
         },
     )
+
+
+def customer_access_group(customer_id: int) -> str:
+    """Sockets opened by store staff for a checked-in customer's designs: told when the check-in ends."""
+    return f"customer-access.{customer_id}"
+
+
+def customer_access_changed_send(*, customer_id: int) -> None:
+    channel_layer = get_channel_layer()
+    if channel_layer is None:
+        return
+    async_to_sync(channel_layer.group_send)(customer_access_group(customer_id), {"type": "access.changed"})

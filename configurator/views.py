@@ -46,9 +46,11 @@ def configure(request: HttpRequest, slug: str) -> HttpResponse:
     design = None
     revision = None
     if request.GET.get("design", "").isdigit():
-        design = design_get_for_user(design_id=int(request.GET["design"]), user=request.user, for_write=True)
+        # store staff continue the design of a customer checked in at their store (with that customer's feet)
+        design = design_get_for_user(design_id=int(request.GET["design"]), user=request.user, for_write=True,
+                                     store_work=True)
         revision = revision_latest(design=design)
-    customer = customer_for_user_get(user=request.user)
+    customer = design.customer if design is not None else customer_for_user_get(user=request.user)
     measurement_sets = [measurement_set_presented(measurement_set=item) for item in measurement_set_list(customer=customer)[:20]]
     feet = revision.measurements if revision else (measurement_sets[0]["feet"] if measurement_sets else {})
     chosen = revision.parameters if revision else {}

@@ -16,5 +16,18 @@ def user_sees_all_designs(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 
 def user_is_store_staff(user: AbstractBaseUser | AnonymousUser) -> bool:
-    """Fitting-tablet staff: they measure and scan customers they look up in the store."""
-    return bool(user.is_authenticated and user.groups.filter(name=STORE_GROUP).exists())
+    """Fitting-tablet staff: members of a store (stores.StaffMembership) or of the store group.
+
+    Being staff opens the desk; which customers they may work on is the check-ins' business (stores.selectors).
+    """
+    if not user.is_authenticated:
+        return False
+    from stores.selectors import staff_role_get  # stores reads customers too: import when asked
+
+    return staff_role_get(user=user) is not None or user.groups.filter(name=STORE_GROUP).exists()
+
+
+def user_is_store_manager(user: AbstractBaseUser | AnonymousUser) -> bool:
+    from stores.selectors import staff_role_get
+
+    return bool(user.is_authenticated and staff_role_get(user=user) == "manager")

@@ -74,6 +74,12 @@ class AccountLoginView(LoginView):
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 
+    def get_default_redirect_url(self):
+        # store staff start their day at the fitting desk, not on the shop's home page
+        if user_is_store_staff(self.request.user):
+            return reverse("store-desk")
+        return super().get_default_redirect_url()
+
     def get_context_data(self, **kwargs):
         # The demo password is public only where the launcher loaded the demo users (SQLite default or --demo).
         return {**super().get_context_data(**kwargs), "demo_users": settings.SARTORIA_DEMO_USERS}

@@ -100,3 +100,25 @@ def store_list_by_distance(*, latitude: float | None = None, longitude: float | 
 
 def city_coordinates_get(*, city: str) -> tuple[float, float] | None:
     return CITY_COORDINATES.get(city_key(city))
+
+
+def customer_checked_in_find(*, user: User, email: str = "", loyalty_card: str = "", customer_id="") -> object:
+    """The customer named by email, card or id, only if checked in now at this staff member's store.
+
+    Unknown, known elsewhere, or not checked in: the same 404, so the answer reveals nothing about who exists.
+    """
+    from customers import selectors as customer_selectors  # customers asks this module too: import when asked
+
+    customer = None
+    if customer_id not in ("", None):
+        return customer_checked_in_get(customer_id=customer_id, user=user)
+    if loyalty_card:
+        customer = customer_selectors.customer_find_by_loyalty_card(number=str(loyalty_card))
+    elif email:
+        customer = customer_selectors.customer_find_by_email(email=str(email))
+    if customer is None:
+        raise Http404("No customer checked in here with that loyalty card or email.")
+    try:
+        return customer_checked_in_get(customer_id=customer.pk, user=user)
+    except Http404:
+        raise Http404("No customer checked in here with that loyalty card or email.") from None

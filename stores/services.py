@@ -3,6 +3,7 @@
 Every look-up, check-in and check-out is a touchpoint on the customer's timeline (channel "store", with the store).
 """
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.exceptions import ApplicationError
+from configurator.services.revisions import design_access_changed_announce
 from stores.models import CheckIn, StaffMembership, Store
 from stores.selectors import staff_membership_get
 
@@ -109,6 +111,8 @@ def check_in_end(*, check_in: CheckIn, staff: AbstractBaseUser) -> CheckIn:
         check_in.save(update_fields=["ended_at", "ended_by"])
         touchpoint(customer=check_in.customer, kind="checkout", staff=staff, store=check_in.store,
                    data={"check_in": check_in.pk})
+        # staff sockets on the customer's designs close now, not at their next message
+        transaction.on_commit(partial(design_access_changed_announce, customer_id=check_in.customer_id))
     return check_in
 
 
@@ -155,12 +159,41 @@ def staff_unlock_check(*, user: AbstractBaseUser, secret: str) -> bool:
 @transaction.atomic
 def walk_in_register(*, staff: AbstractBaseUser, name: str, email: str = "", phone: str = "",
                      marketing_email: bool = False, marketing_sms: bool = False) -> CheckIn:
-    """A walk-in customer registered at the desk (through customers' own service), then checked in."""
+    """A walk-in customer registered at the desk (a record with a loyalty card, no password yet), checked in.
+
+    The record, its identities and consent are written by customers' own services; an email or phone another
+    customer holds is refused (field named), so staff check that customer in instead of making a duplicate.
+    """
     from customers import services as customer_services
 
     membership = staff_membership_require(user=staff)
-    customer = customer_services.customer_register_in_store(
-        name=name, email=email, phone=phone, marketing_email=marketing_email, marketing_sms=marketing_sms,
-        store=membership.store, actor=staff,
-    )
+    register = getattr(customer_services, "customer_register_in_store", None)
+    if register is not None:
+        customer = register(name=name, email=email, phone=phone, marketing_email=marketing_email,
+                            marketing_sms=marketing_sms, store=membership.store, actor=staff)
+        return check_in_start(staff=staff, customer=customer, method="registered")
+    user = customer_services.guest_start()
+    customer = customer_services.customer_get_or_create_for_user(user=user)
+    # the name is what the card and the desk show
+    type(customer).objects.filter(pk=customer.pk).update(full_name=name.strip())
+    customer.refresh_from_db()
+    for channel, value in (("email", email), ("phone", phone)):
+        if value:
+            try:
+                customer_services.identity_attach(customer=customer, channel=channel, value=value)
+            except ApplicationError as problem:
+                raise ApplicationError(
+                    _("%(value)s already belongs to a customer: check them in by it instead.") % {"value": value}
+                    if "belongs" in problem.message else problem.message,
+                    {"field": channel, "value": value},
+                ) from None
+    touchpoint(customer=customer, kind="signup", staff=staff, store=membership.store, data={"how": "walk-in"})
+    consent = getattr(customer_services, "consent_record", None)
+    for topic, granted in (("email", marketing_email), ("sms", marketing_sms)):
+        if consent is not None:
+            consent(customer=customer, topic=topic, granted=granted, channel="store", store=membership.store,
+                    method="fitting desk, walk-in form", actor=staff)
+        else:
+            touchpoint(customer=customer, kind="consent", staff=staff, store=membership.store,
+                       data={"topic": topic, "granted": granted, "method": "fitting desk, walk-in form"})
     return check_in_start(staff=staff, customer=customer, method="registered")

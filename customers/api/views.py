@@ -10,8 +10,8 @@ from config.ratelimits import attempts_limited
 from geometry import scan
 from customers.models import FootScan, MeasurementSet
 from customers.roles import user_is_store_staff
+from stores.selectors import customer_checked_in_find
 from customers.selectors import (
-    customer_find_for_store,
     customer_for_user_get,
     measurement_set_extras,
     measurement_set_feet,
@@ -133,8 +133,10 @@ class ScanListCreateApi(APIView):
             )
         files = request.FILES.getlist("files")
         if user_is_store_staff(request.user):
-            customer = customer_find_for_store(
-                email=request.data.get("customer_email", ""), loyalty_card=request.data.get("loyalty_card", "")
+            # only a customer checked in at this staff member's store; any other answer is the same 404
+            customer = customer_checked_in_find(
+                user=request.user, email=request.data.get("customer_email", ""),
+                loyalty_card=request.data.get("loyalty_card", ""), customer_id=request.data.get("customer", ""),
             )
         else:
             customer = customer_get_or_create_for_user(user=request.user)

@@ -92,12 +92,18 @@ def test_a_cube_is_refused_by_the_worker_with_a_reason_and_no_set(api_client, sh
     assert not MeasurementSet.objects.exists() and not processed.files.get().file
 
 
-def test_scans_are_private_and_store_staff_scan_for_a_customer_they_look_up(api_client, shopper, other_shopper, store_user, production_user):
+def test_scans_are_private_and_store_staff_scan_for_a_customer_they_look_up(api_client, shopper, other_shopper, production_user):
+    # store staff scan only a customer checked in at their store (tests/stores/test_store_scans.py has the refusals)
+    from stores.services import check_in_start
+    from tests.stores.factories import StaffFactory
+
+    store_user = StaffFactory().user
+    check_in_start(staff=store_user, customer=shopper.customer)
     api_client.force_authenticate(store_user)
     content = (MESHES / "find_template_0015A.ply").read_bytes()
     missing = api_client.post("/api/scans/", {"files": [upload("a.ply", content)], "customer_email": "nobody@example.com"}, format="multipart")
     assert missing.status_code == 404
-    taken = api_client.post("/api/scans/", {"files": [upload("a.ply", content)], "customer_email": shopper.email}, format="multipart")
+    taken = api_client.post("/api/scans/", {"files": [upload("a.ply", content)], "customer": shopper.customer.pk}, format="multipart")
     assert taken.status_code == 202
     scan_id = taken.json()["id"]
     assert FootScan.objects.get(pk=scan_id).customer == shopper.customer
