@@ -11,7 +11,19 @@ from django.utils.translation import gettext_lazy
 from config.exceptions import ApplicationError
 from geometry import sizing
 from geometry.foot import MEASUREMENT_RANGES_MM
-from customers.models import ChannelIdentity, Customer, FootScan, FootScanFile, Measurement, MeasurementSet
+from django.conf import settings
+from django.core import signing
+
+from customers import matching
+from customers.models import (
+    ChannelIdentity,
+    Customer,
+    FootScan,
+    FootScanFile,
+    Measurement,
+    MeasurementSet,
+    TouchpointEvent,
+)
 # Who may do what is a read other apps need: they ask it here, through the selectors (see customers/roles.py).
 from customers.roles import (  # noqa: F401
     EXPORT_PRINT_FILES_PERMISSION,
@@ -21,8 +33,19 @@ from customers.roles import (  # noqa: F401
 )
 
 
+def customer_survivor(*, customer: Customer | None) -> Customer | None:
+    """A merged record leads to the record it was merged into (followed to the end)."""
+    seen = set()
+    while customer is not None and customer.merged_into_id and customer.pk not in seen:
+        seen.add(customer.pk)
+        customer = Customer.objects.filter(pk=customer.merged_into_id).first()
+    return customer
+
+
 def customer_for_user_get(*, user: AbstractBaseUser) -> Customer | None:
-    return Customer.objects.filter(user=user).first() if user.is_authenticated else None
+    if user is None or not user.is_authenticated:
+        return None
+    return customer_survivor(customer=Customer.objects.filter(user=user).first())
 
 
 def measurement_set_list(*, customer: Customer | None) -> QuerySet[MeasurementSet]:
@@ -172,14 +195,89 @@ def scan_foot_mesh(*, measurement_set: MeasurementSet | None, side: str) -> trim
         return trimesh.load(io.BytesIO(handle.read()), file_type="ply", process=False)
 
 
+def _identity_customer(*, channel: str, external_id: str, **filters) -> Customer | None:
+    identity = (ChannelIdentity.objects.select_related("customer")
+                .filter(channel=channel, external_id=external_id, customer__erased_at__isnull=True, **filters).first())
+    return customer_survivor(customer=identity.customer) if identity else None
+
+
+def customer_find_by_loyalty_card(*, number: str) -> Customer | None:
+    """The customer holding this card (printed spaces and dashes ignored); a card with a wrong check digit finds
+    nobody. A card of a merged record finds the survivor."""
+    key = matching.loyalty_card_lookup_key(number)
+    if key is None:
+        return None
+    return _identity_customer(channel=ChannelIdentity.Channel.LOYALTY, external_id=key)
+
+
+def customer_find_by_email(*, email: str) -> Customer | None:
+    """
+    The customer this email names, deterministically: the one who confirmed it; else the one account (a login
+    with a password) that holds it unconfirmed. Several unconfirmed holders, or only records without a login,
+    find nobody: never "the first one".
+    """
+    try:
+        normalised = matching.email_normalise(email)
+    except matching.IdentityError:
+        return None
+    verified = _identity_customer(channel=ChannelIdentity.Channel.EMAIL, external_id=normalised, verified=True)
+    if verified is not None:
+        return verified
+    holders = {
+        identity.customer for identity in ChannelIdentity.objects.select_related("customer__user").filter(
+            channel=ChannelIdentity.Channel.EMAIL, external_id=normalised, customer__erased_at__isnull=True,
+            customer__merged_into__isnull=True, customer__user__isnull=False)
+        if identity.customer.user.has_usable_password()
+    }
+    return holders.pop() if len(holders) == 1 else None
+
+
+def email_is_taken(*, email: str, exclude_customer: Customer | None = None) -> bool:
+    """Signing up with it is refused: someone confirmed it, or an account (with a password) already uses it."""
+    normalised = email.strip().lower()
+    identities = ChannelIdentity.objects.filter(channel=ChannelIdentity.Channel.EMAIL, external_id=normalised,
+                                                customer__erased_at__isnull=True)
+    if exclude_customer is not None:
+        identities = identities.exclude(customer=exclude_customer)
+    if identities.filter(verified=True).exists():
+        return True
+    return any(identity.customer.user.has_usable_password()
+               for identity in identities.filter(customer__user__isnull=False).select_related("customer__user"))
+
+
+def customer_from_qr_token(*, token: str) -> Customer | None:
+    """The customer whose QR code this is, while the token is fresh (SARTORIA_QR_TOKEN_MAX_AGE_S); else None."""
+    from customers.services.loyalty import QR_TOKEN_SALT
+
+    try:
+        value = signing.TimestampSigner(salt=QR_TOKEN_SALT).unsign(
+            str(token or "").strip(), max_age=getattr(settings, "SARTORIA_QR_TOKEN_MAX_AGE_S", 900))
+    except (signing.BadSignature, ValueError):
+        return None
+    customer_id = value.split(".", 1)[0]
+    if not customer_id.isdigit():
+        return None
+    return customer_survivor(customer=Customer.objects.filter(pk=int(customer_id), erased_at__isnull=True).first())
+
+
+def customer_loyalty_card(*, customer: Customer) -> str | None:
+    """The card the customer shows: the first one issued to this record (a merged record's cards still work)."""
+    identity = customer.identities.filter(channel=ChannelIdentity.Channel.LOYALTY).order_by("created_at", "pk").first()
+    return identity.external_id if identity else None
+
+
+def customer_timeline(*, customer: Customer, limit: int = 200) -> list[TouchpointEvent]:
+    """The customer's touchpoints, newest first, with store and actor loaded."""
+    return list(customer.touchpoints.select_related("store", "actor").order_by("-at", "-pk")[:limit])
+
+
 def customer_find_for_store(*, email: str = "", loyalty_card: str = "") -> Customer:
     """Store staff find a customer by loyalty card or email; nothing found is a clear 404."""
     customer = None
     if loyalty_card:
-        identity = ChannelIdentity.objects.filter(channel=ChannelIdentity.Channel.LOYALTY, external_id=loyalty_card).first()
-        customer = identity.customer if identity else None
+        customer = customer_find_by_loyalty_card(number=loyalty_card)
     elif email:
-        customer = Customer.objects.filter(email__iexact=email).order_by("pk").first()
+        customer = customer_find_by_email(email=email)
     if customer is None:
         raise Http404("No customer with that loyalty card or email.")
     return customer

@@ -22,6 +22,19 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     email = factory.LazyAttribute(lambda customer: customer.user.email)
 
+    @factory.post_generation
+    def identities(customer, create, extracted, **kwargs):
+        """What sign-up gives: the email as an (unconfirmed) identity and a loyalty card."""
+        if not create:
+            return
+        from customers.models import ChannelIdentity
+        from customers.services import loyalty_card_issue
+
+        if customer.email:
+            ChannelIdentity.objects.get_or_create(customer=customer, channel="email",
+                                                  external_id=customer.email.strip().lower())
+        loyalty_card_issue(customer=customer)
+
 
 class ProductTemplateFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -39,6 +39,7 @@ def test_a_guest_who_signs_up_keeps_designs_and_measurements(client, products):
 def test_a_guest_who_logs_in_brings_their_work_into_the_account(client, products, shopper):
     design = start_guest_with_a_design(client, products)
     guest_user = design.customer.user
+    guest_customer_id = design.customer_id
     before = shopper.customer.designs.count()
     response = client.post("/accounts/login/", {"username": shopper.username, "password": "correct horse battery"})
     assert response.status_code == 302
@@ -47,6 +48,7 @@ def test_a_guest_who_logs_in_brings_their_work_into_the_account(client, products
     assert MeasurementSet.objects.filter(customer=shopper.customer).count() == 1
     assert not get_user_model().objects.filter(pk=guest_user.pk).exists()  # the throwaway guest login is gone
     assert not Customer.objects.filter(is_guest=True).exists()
+    assert Customer.objects.get(pk=guest_customer_id).merged_into == shopper.customer  # kept, empty, so it can be undone
 
 
 def test_sign_up_errors_name_the_field(client, shopper):

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
-from customers import services as customers_services
+from customers.services import scans as customers_services
 from customers.models import FootScan, MeasurementSet
 from customers.scan_sandbox import ScanRefused
 from customers.services import scan_process, scan_upload, scans_sweep

@@ -1,5 +1,5 @@
+"""Measurement sets and foot scans: upload, process in a worker, the foot to show."""
 import logging
-import secrets
 import zipfile
 from collections.abc import Mapping
 from functools import partial
@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from config.exceptions import ApplicationError
@@ -30,9 +29,10 @@ from geometry import avatar, export, scan
 from geometry._scan_load import scan_sniff
 from geometry.errors import ParameterError
 from geometry.foot import MEASUREMENT_RANGES_MM, FootMeasurements
-from customers.models import ChannelIdentity, Customer, FootScan, FootScanFile, Measurement, MeasurementSet
+from customers.models import Customer, FootScan, FootScanFile, Measurement, MeasurementSet, TouchpointEvent
 from customers.scan_sandbox import MeasuredScan, ScanRefused, measure_isolated
-from customers.selectors import customer_for_user_get, measurement_set_feet, measurement_set_latest, scan_foot_mesh
+from customers.selectors import measurement_set_feet, measurement_set_latest, scan_foot_mesh
+from customers.services.timeline import touchpoint_record
 
 logger = logging.getLogger(__name__)
 
@@ -77,21 +77,9 @@ def feet_validate(*, feet: Any) -> dict[str, dict[str, float]]:
 
 
 @transaction.atomic
-def customer_get_or_create_for_user(*, user: AbstractBaseUser) -> Customer:
-    """Every signed-in person gets exactly one customer record, created on first use."""
-    customer, created = Customer.objects.get_or_create(
-        user=user, defaults={"email": getattr(user, "email", ""), "full_name": user.get_full_name()}
-    )
-    if created:
-        ChannelIdentity.objects.get_or_create(
-            channel=ChannelIdentity.Channel.WEB, external_id=str(user.pk), defaults={"customer": customer}
-        )
-    return customer
-
-
-@transaction.atomic
 def measurement_set_record(
-    *, customer: Customer, feet: Mapping, source: str = MeasurementSet.Source.TYPED
+    *, customer: Customer, feet: Mapping, source: str = MeasurementSet.Source.TYPED,
+    actor: AbstractBaseUser | None = None, channel: str | None = None, store=None,
 ) -> MeasurementSet:
     """
     Add a measurement set; the same values as the latest set reuse it instead of piling up.
@@ -110,66 +98,11 @@ def measurement_set_record(
         for side, values in normalised.items()
         for kind, value in values.items()
     )
+    touchpoint_record(
+        customer=customer, kind=TouchpointEvent.Kind.MEASUREMENTS, store=store, actor=actor,
+        channel=channel or (TouchpointEvent.Channel.STORE if source == MeasurementSet.Source.STORE else TouchpointEvent.Channel.WEB),
+        data={"measurement_set": measurement_set.pk, "source": source, "feet": sorted(normalised)})
     return measurement_set
-
-
-@transaction.atomic
-def guest_start() -> AbstractBaseUser:
-    """A guest is a real user without credentials, so designs and measurements save as they would for anyone."""
-    user = get_user_model().objects.create_user(username=f"guest-{secrets.token_hex(8)}")
-    user.set_unusable_password()
-    user.save(update_fields=["password"])
-    customer = customer_get_or_create_for_user(user=user)
-    customer.is_guest = True
-    customer.save(update_fields=["is_guest", "updated_at"])
-    return user
-
-
-@transaction.atomic
-def account_sign_up(*, user: AbstractBaseUser | None, username: str, email: str, password: str) -> AbstractBaseUser:
-    """Create an account; a guest signing up keeps the same user, so every design and measurement stays theirs."""
-    User = get_user_model()
-    if User.objects.filter(username__iexact=username).exclude(pk=getattr(user, "pk", None)).exists():
-        raise ApplicationError(
-            f"the username {username!r} is taken; choose another.", {"field": "username", "value": username}
-        )
-    guest = customer_for_user_get(user=user) if user is not None and user.is_authenticated else None
-    if guest is None or not guest.is_guest:
-        account = User.objects.create_user(username=username, email=email, password=password)
-        customer_get_or_create_for_user(user=account)
-        return account
-    user.username, user.email = username, email
-    user.set_password(password)
-    user.save(update_fields=["username", "email", "password"])
-    guest.is_guest = False
-    guest.email = email
-    guest.save(update_fields=["is_guest", "email", "updated_at"])
-    return user
-
-
-@transaction.atomic
-def customer_merge(*, source: Customer, target: Customer) -> Customer:
-    """Move everything of `source` (a guest who then logged in) to `target`; nothing is lost or duplicated."""
-    if source.pk == target.pk:
-        return target
-    source.designs.update(customer=target)
-    source.measurement_sets.update(customer=target)
-    source.scans.update(customer=target)
-    source.orders.update(customer=target)
-    source.identities.exclude(channel=ChannelIdentity.Channel.WEB).update(customer=target)
-    source_user = source.user
-    source.delete()
-    if source_user is not None and not source_user.has_usable_password():
-        source_user.delete()  # the guest's throwaway login
-    return target
-
-
-def guest_merge_into_account(*, guest_user: AbstractBaseUser | None, account: AbstractBaseUser) -> None:
-    """After a guest logs in to an existing account, the guest's work moves into it."""
-    guest = customer_for_user_get(user=guest_user) if guest_user is not None else None
-    if guest is None or not guest.is_guest or guest_user.pk == account.pk:
-        return
-    customer_merge(source=guest, target=customer_get_or_create_for_user(user=account))
 
 
 def scan_upload_check(*, upload) -> None:
@@ -253,6 +186,10 @@ def scan_upload(*, customer: Customer, uploaded_by: AbstractBaseUser, files: lis
             upload.seek(0)
             stored.file.save(Path(name).name[-100:] or "scan", upload, save=False)  # streamed, not read whole
             stored.save()
+        in_store = customer.user_id is None or uploaded_by.pk != customer.user_id
+        touchpoint_record(customer=customer, kind=TouchpointEvent.Kind.SCAN, actor=uploaded_by,
+                          channel=TouchpointEvent.Channel.STORE if in_store else TouchpointEvent.Channel.WEB,
+                          data={"scan": foot_scan.pk, "files": len(files), "status": "uploaded"})
         transaction.on_commit(partial(scan_process_enqueue, scan_id=foot_scan.pk))
     return foot_scan
 
@@ -370,6 +307,11 @@ def scan_process(*, scan_id: int) -> FootScan:
         foot_scan.lease_owner, foot_scan.lease_expires_at = "", None
         foot_scan.save(update_fields=["measurement_set", "status", "stage", "fraction", "finished_at", "lease_owner",
                                       "lease_expires_at"])
+        touchpoint_record(customer=foot_scan.customer, kind=TouchpointEvent.Kind.MEASUREMENTS,
+                          channel=TouchpointEvent.Channel.STORE if foot_scan.uploaded_by_id != foot_scan.customer.user_id
+                          else TouchpointEvent.Channel.WEB,
+                          data={"measurement_set": measurement_set.pk, "source": MeasurementSet.Source.SCAN,
+                                "scan": foot_scan.pk, "feet": sorted(result.side for result in results)})
     return foot_scan
 
 
@@ -420,6 +362,6 @@ def scan_limits_text() -> str:
     limits = scan.SCAN_LIMITS
     return _("%(formats)s or a .zip holding one of them; up to %(size)s MB and %(triangles)s triangles per file; one file per foot.") % {
         "formats": ", ".join(f".{name}" for name in scan.ACCEPTED_FORMATS),
-        "size": f"{limits.max_file_bytes / 1e6:g}",
-        "triangles": f"{limits.max_triangles:,}",
+        "size": formats.number_format(round(limits.max_file_bytes / 1e6, 1)),
+        "triangles": formats.number_format(limits.max_triangles, force_grouping=True),  # 2.000.000 in Italian
     }
