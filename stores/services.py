@@ -197,3 +197,25 @@ def walk_in_register(*, staff: AbstractBaseUser, name: str, email: str = "", pho
             touchpoint(customer=customer, kind="consent", staff=staff, store=membership.store,
                        data={"topic": topic, "granted": granted, "method": "fitting desk, walk-in form"})
     return check_in_start(staff=staff, customer=customer, method="registered")
+
+
+def store_upsert(*, name: str, address: str = "", city: str = "", latitude: float | None = None,
+                 longitude: float | None = None, opening_hours: dict | None = None) -> Store:
+    """Create or update the store of this name (the demo data and the admin use it)."""
+    if latitude is not None and not -90 <= latitude <= 90:
+        raise ApplicationError(f"latitude={latitude} is outside -90..90.", {"field": "latitude", "value": latitude})
+    if longitude is not None and not -180 <= longitude <= 180:
+        raise ApplicationError(f"longitude={longitude} is outside -180..180.", {"field": "longitude", "value": longitude})
+    store, _created = Store.objects.update_or_create(name=name, defaults={
+        "address": address, "city": city, "latitude": latitude, "longitude": longitude,
+        "opening_hours": opening_hours or {}})
+    return store
+
+
+def staff_membership_set(*, user: AbstractBaseUser, store: Store, role: str = StaffMembership.Role.ASSOCIATE) -> StaffMembership:
+    """Make the user staff of the store with this role (one store per staff member)."""
+    if role not in StaffMembership.Role.values:
+        raise ApplicationError(f"role={role!r} is not one of {', '.join(StaffMembership.Role.values)}.",
+                               {"field": "role", "value": role, "allowed": ", ".join(StaffMembership.Role.values)})
+    membership, _created = StaffMembership.objects.update_or_create(user=user, defaults={"store": store, "role": role})
+    return membership

@@ -112,7 +112,10 @@ def store_staff(app_shell) -> tuple[str, str]:
     app_shell(
         "from django.contrib.auth import get_user_model; from django.contrib.auth.models import Group; "
         f"user = get_user_model().objects.create_user({username!r}, {username + '@example.com'!r}, {STAFF_PASSWORD!r}); "
-        f"user.groups.add(Group.objects.get(name={STORE_GROUP!r}))")
+        f"user.groups.add(Group.objects.get(name={STORE_GROUP!r})); "
+        # staff work at a store (the demo's first): only then may they check customers in
+        "from stores.models import Store; from stores.services import staff_membership_set; "
+        "staff_membership_set(user=user, store=Store.objects.order_by('pk').first())")
     return username, STAFF_PASSWORD
 
 

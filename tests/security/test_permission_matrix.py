@@ -20,9 +20,14 @@ from customers.services import guest_start, measurement_set_record
 from tests.conftest import FEET
 from tests.factories import DesignFactory
 from tests.production.helpers import production_world
+from stores.services import check_in_start
+from tests.stores.factories import StaffFactory
 
-ROLES = ("anonymous", "guest", "owner", "other_shopper", "store", "production", "admin")
+# "store": an associate of the store where the owner is checked in now; "other_store": staff of another store.
+ROLES = ("anonymous", "guest", "owner", "other_shopper", "store", "other_store", "production", "admin")
 EVERYONE = set(ROLES)
+STORE_STAFF = {"store", "other_store"}
+CHECKED_IN_STAFF = {"store"}  # the owner's check-in opens their designs to that store's staff, no one else's
 SIGNED_IN = EVERYONE - {"anonymous"}
 OWNER_AND_ADMIN = {"owner", "admin"}
 MAKERS = {"owner", "production", "admin"}  # production reads what was ordered (the owner's revision is)
@@ -35,12 +40,18 @@ MATRIX = {
     "healthz": {"GET": EVERYONE},
     "configure": {"GET": SIGNED_IN},  # anonymous visitors are asked to log in or start as a guest
     "design-list": {"GET": SIGNED_IN},
-    "design-detail": {"GET": MAKERS},
+    "design-detail": {"GET": MAKERS | CHECKED_IN_STAFF},
     "production-queue": {"GET": PRODUCTION},
     "design-shared": {"GET": EVERYONE},
     "profile": {"GET": SIGNED_IN},
     "profile-scan-upload": {"POST": SIGNED_IN},
-    "store-desk": {"GET": {"store"}},  # a fitting tablet's page: store staff only
+    "store-desk": {"GET": STORE_STAFF},  # a fitting tablet's page: store staff only
+    "store-finder": {"GET": EVERYONE},  # "find a store for a fitting"
+    "api:store-check-in-list": {"GET": STORE_STAFF, "POST": STORE_STAFF},
+    "api:store-check-in-detail": {"GET": CHECKED_IN_STAFF, "DELETE": CHECKED_IN_STAFF},
+    "api:store-pin": {"PUT": STORE_STAFF},
+    "api:store-unlock": {"POST": STORE_STAFF},
+    "api:store-list": {"GET": EVERYONE},
     "signup": {"GET": EVERYONE},
     "guest": {"POST": EVERYONE},
     "login": {"GET": EVERYONE},
@@ -62,10 +73,11 @@ MATRIX = {
     "api:design-share": {"POST": OWNER_AND_ADMIN, "DELETE": OWNER_AND_ADMIN},
     "api:shared-revision-file": {"GET": EVERYONE},
     "api:design-list": {"GET": SIGNED_IN, "POST": SIGNED_IN},
-    "api:design-detail": {"GET": MAKERS, "PATCH": OWNER_AND_ADMIN, "DELETE": OWNER_AND_ADMIN},
-    "api:revision-list": {"GET": MAKERS, "POST": OWNER_AND_ADMIN},
-    "api:revision-detail": {"GET": MAKERS},
-    "api:revision-file": {"GET": MAKERS},
+    "api:design-detail": {"GET": MAKERS | CHECKED_IN_STAFF, "PATCH": OWNER_AND_ADMIN, "DELETE": OWNER_AND_ADMIN},
+    # staff of the store where the owner is checked in continue the design with them (a revision "in store")
+    "api:revision-list": {"GET": MAKERS | CHECKED_IN_STAFF, "POST": OWNER_AND_ADMIN | CHECKED_IN_STAFF},
+    "api:revision-detail": {"GET": MAKERS | CHECKED_IN_STAFF},
+    "api:revision-file": {"GET": MAKERS | CHECKED_IN_STAFF},
     "api:scan-list": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "api:scan-detail": {"GET": OWNER_AND_ADMIN},
     # body data: only its owner through the API (admins have the Django admin)
@@ -124,7 +136,7 @@ def test_every_route_has_a_row_and_every_row_a_route():
 
 
 @pytest.fixture
-def world(db, shopper, other_shopper, store_user, production_user, admin_user, products):
+def world(db, shopper, other_shopper, production_user, admin_user, products):
     """The owner's design with a finished, ordered and shared revision, a measurement set and a scan."""
     design = DesignFactory(customer=shopper.customer, template=products["insole"])
     measurement_set = measurement_set_record(customer=shopper.customer, feet=FEET)
@@ -138,11 +150,13 @@ def world(db, shopper, other_shopper, store_user, production_user, admin_user, p
     design = design_share(design=design, revision=revision)
     scan = FootScan.objects.create(customer=shopper.customer, uploaded_by=shopper)
     production_ids = production_world(revision=revision)  # a plate, a job on it and an export of it
+    store_user, other_store_user = StaffFactory().user, StaffFactory().user
+    check_in = check_in_start(staff=store_user, customer=shopper.customer)
     users = {"guest": guest_start(), "owner": shopper, "other_shopper": other_shopper, "store": store_user,
-             "production": production_user, "admin": admin_user}
+             "other_store": other_store_user, "production": production_user, "admin": admin_user}
     kwargs = {"slug": "insole", "design_id": design.pk, "revision_id": revision.pk, "side": "right",
               "name": "preview.png", "token": design.share_token, "scan_id": scan.pk,
-              "measurement_set_id": measurement_set.pk, "uidb64": "MQ", **production_ids}
+              "measurement_set_id": measurement_set.pk, "uidb64": "MQ", "check_in_id": check_in.pk, **production_ids}
     return users, kwargs
 
 

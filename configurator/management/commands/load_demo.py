@@ -8,6 +8,24 @@ from django.db import transaction
 
 from configurator.models import ProductTemplate
 from customers.services import customer_get_or_create_for_user, measurement_set_record
+from stores.services import staff_membership_set, store_upsert
+
+WEEKDAYS_10_19 = {day: [["10:00", "19:30"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat")} | {"sun": []}
+# Demo stores for the fitting finder; the first is where the demo associate and manager work.
+DEMO_STORES = [
+    {"name": "Sartoria Milano Brera", "address": "Via Brera 12", "city": "Milano", "latitude": 45.4719,
+     "longitude": 9.1881, "opening_hours": WEEKDAYS_10_19},
+    {"name": "Sartoria Torino Centro", "address": "Via Roma 101", "city": "Torino", "latitude": 45.0677,
+     "longitude": 7.6824, "opening_hours": WEEKDAYS_10_19},
+    {"name": "Sartoria Firenze", "address": "Via de' Tornabuoni 5", "city": "Firenze", "latitude": 43.7706,
+     "longitude": 11.2520, "opening_hours": WEEKDAYS_10_19},
+    {"name": "Sartoria Roma Monti", "address": "Via dei Serpenti 40", "city": "Roma", "latitude": 41.8960,
+     "longitude": 12.4920, "opening_hours": WEEKDAYS_10_19},
+    {"name": "Sartoria Napoli Chiaia", "address": "Via Chiaia 200", "city": "Napoli", "latitude": 40.8360,
+     "longitude": 14.2450, "opening_hours": WEEKDAYS_10_19},
+]
+# username -> (first name, last name, role) of the demo store staff
+DEMO_STAFF = {"store": ("Marco", "Rossi", "associate"), "store-manager": ("Elena", "Conti", "manager")}
 
 DEMO_PRODUCTS = [
     {
@@ -37,12 +55,13 @@ DEMO_USERS = [
     ("demo", "sartoria-demo", None, False),
     ("production", "sartoria-production", "production", False),
     ("store", "sartoria-store", "store", False),
+    ("store-manager", "sartoria-manager", "store", False),
     ("admin", "sartoria-admin", None, True),
 ]
 
 
 class Command(BaseCommand):
-    help = "Load the demo catalogue and demo users (demo, production, store, admin). Idempotent."
+    help = "Load the demo catalogue, stores and demo users (demo, production, store, store-manager, admin). Idempotent."
 
     def add_arguments(self, parser):
         parser.add_argument("--catalogue-only", action="store_true",
@@ -70,6 +89,12 @@ class Command(BaseCommand):
         demo.first_name, demo.last_name = "Giulia", "Demo"
         demo.save(update_fields=["first_name", "last_name"])
         measurement_set_record(customer=customer_get_or_create_for_user(user=demo), feet=DEMO_FEET)
+        stores = [store_upsert(**store) for store in DEMO_STORES]
+        for username, (first_name, last_name, role) in DEMO_STAFF.items():
+            person = User.objects.get(username=username)
+            person.first_name, person.last_name = first_name, last_name
+            person.save(update_fields=["first_name", "last_name"])
+            staff_membership_set(user=person, store=stores[0], role=role)
         self.stdout.write(self.style.SUCCESS(
             f"Loaded {len(DEMO_PRODUCTS)} products and users: "
             + ", ".join(f"{name}/{password}" for name, password, _, _ in DEMO_USERS)

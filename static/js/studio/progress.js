@@ -18,9 +18,10 @@ export function revisionEvent(id, revision) {
 }
 
 export class ProgressChannel {
-  constructor(designId, onEvent) {
+  constructor(designId, onEvent, { presence = false } = {}) {
     this.designId = designId;
     this.onEvent = onEvent;
+    this.presence = presence; // also hear who else has the design open (handoff.js)
     this.socket = null;
     this.connected = false;
     this.watched = null;
@@ -50,7 +51,7 @@ export class ProgressChannel {
       };
       let socket;
       try {
-        socket = new WebSocket(`${scheme}://${location.host}/ws/designs/${this.designId}/progress/`);
+        socket = new WebSocket(`${scheme}://${location.host}/ws/designs/${this.designId}/progress/${this.presence ? "?presence=1" : ""}`);
       } catch (error) {
         settle(false);
         return;

@@ -55,7 +55,10 @@ export function setupRevisions(ctx) {
   function channel() {
     const { design } = store.state;
     if (!design) return null;
-    if (!ctx.channel) ctx.channel = new ProgressChannel(design.id, onProgress);
+    if (!ctx.channel) {
+      // the hand-off (handoff.js) hears every message too: others' changes and who is looking
+      ctx.channel = new ProgressChannel(design.id, (event) => { ctx.handoff?.onEvent(event); onProgress(event); }, { presence: true });
+    }
     return ctx.channel;
   }
 

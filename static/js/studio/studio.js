@@ -17,6 +17,7 @@ import { setupActions } from "./actions.js";
 import { setupEdits } from "./edits.js";
 import { setupFeet } from "./feet.js";
 import { setupFit } from "./fit.js";
+import { setupHandoff } from "./handoff.js";
 import { History } from "./history.js";
 import { gettext as _ } from "./i18n.js";
 import { buildLayout } from "./layout.js";
@@ -99,6 +100,7 @@ Object.assign(ctx, {
   order: setupOrder(ctx),
   actions: setupActions(ctx),
 });
+ctx.handoff = setupHandoff(ctx);
 
 buildLayout(ctx);
 ctx.actions.mount();
@@ -125,6 +127,7 @@ await ctx.stage.start();
 ctx.fit.render();
 ctx.fit.syncFoot();
 if (design) {
+  ctx.handoff.start();
   ctx.versions.load();
   if (latestRevision && !["done", "failed"].includes(latestRevision.status)) {
     ctx.revisions.channel().open();
