@@ -28,6 +28,8 @@ def _account(group, request) -> str:
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
     data = getattr(request, "data", None) or request.POST
+    if not hasattr(data, "get"):  # a JSON array or scalar body names no account (it was a 500, found by schemathesis)
+        data = {}
     return f"name:{str(data.get('username', '')).strip().lower()}"
 
 

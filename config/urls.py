@@ -18,6 +18,9 @@ api_patterns = [
     path("auth/token/", TokenApi.as_view(), name="auth-token"),
 ]
 
+# an unknown /api/ address answers JSON (platform_api.views.not_found); pages keep the HTML page
+handler404 = "platform_api.views.not_found"
+
 urlpatterns = [
     path("", pages.home, name="home"),
     path("configure/<slug:slug>/", pages.configure, name="configure"),

@@ -17,7 +17,6 @@ from django.core import signing
 from customers import matching
 from customers.models import (
     ChannelIdentity,
-    ConsentRecord,
     Customer,
     FootScan,
     FootScanFile,
@@ -270,18 +269,6 @@ def customer_loyalty_card(*, customer: Customer) -> str | None:
 def customer_timeline(*, customer: Customer, limit: int = 200) -> list[TouchpointEvent]:
     """The customer's touchpoints, newest first, with store and actor loaded."""
     return list(customer.touchpoints.select_related("store", "actor").order_by("-at", "-pk")[:limit])
-
-
-def consent_current(*, customer: Customer) -> dict[str, bool | None]:
-    """The consent in force per topic ({"email": True, "sms": None}): the latest record; None when never asked."""
-    current: dict[str, bool | None] = {topic: None for topic in ConsentRecord.Topic.values}
-    for record in customer.consents.order_by("at", "pk"):
-        current[record.topic] = record.granted
-    return current
-
-
-def consent_history(*, customer: Customer) -> list[ConsentRecord]:
-    return list(customer.consents.select_related("store", "actor").order_by("-at", "-pk"))
 
 
 def customer_find_for_store(*, email: str = "", loyalty_card: str = "") -> Customer:

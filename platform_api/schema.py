@@ -91,8 +91,8 @@ class ApiAutoSchema(AutoSchema):
         if not self._is_public():
             error("401", "No valid credentials (a token past its expiry included).")
             error("403", "Signed in without permission (or, with a session, not signed in).")
-        if "{" in self.path:
-            error("404", "No such object, or one this user may not see.")
+        # an object named in the path or the body, or a page past the end of a list; an unknown address too
+        error("404", "No such object (or one this user may not see), or no such page of a list.")
         if self.method in ("POST", "PUT", "PATCH"):
             error("413", "The request body is larger than allowed.")
             error("429", "Too many attempts: wait as the message says.")

@@ -1,4 +1,7 @@
 """The schema (/api/schema/) and its documentation page (/api/docs/): public, like the catalogue they describe."""
+from django.http import JsonResponse
+from django.utils.translation import gettext
+from django.views.defaults import page_not_found
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
@@ -20,3 +23,11 @@ class ApiDocsPage(SpectacularSwaggerView):
     permission_classes = [AllowAny]
     authentication_classes = []
     url_name = "api-schema"
+
+
+def not_found(request, exception=None):
+    """A 404 under /api/ is JSON like every other API answer (an id that is no number matches no route); pages keep
+    Django's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
+    return page_not_found(request, exception)

@@ -18,7 +18,6 @@ class UserFactory(factory.django.DjangoModelFactory):
 class CustomerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Customer
-        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     email = factory.LazyAttribute(lambda customer: customer.user.email)
