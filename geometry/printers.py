@@ -7,6 +7,10 @@ not a slicer. Units are in the names (``_mm``, ``_deg``, ``_mm3_s``, ``_s``).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from pathlib import Path
+
+SLICER_PROFILES_DIR = Path(__file__).resolve().parent / "slicer_profiles"
+"""PrusaSlicer ``.ini`` files, one per FDM printer profile (``<key>.ini``): bed, nozzle, layers, speeds."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,15 @@ class PrinterProfile:
       Factor (>= 1) on the extrusion time for travel, acceleration, perimeters at lower speed.
     layer_change_s : float
       Fixed time per layer (z move, retraction, wipe; recoating for powder beds).
+    technology : str
+      ``"fdm"`` (filament, sliced by PrusaSlicer with :attr:`slicer_profile`) or ``"sls"`` (powder bed).
+    cost_eur_per_hour : float
+      Machine time: depreciation, power and upkeep per printing hour (planning and quotes).
+    shell_mm : float
+      Solid skin of a sliced part (perimeters, top and bottom layers) for the grams estimate, see
+      :func:`geometry.printability.printed_volume_mm3`; calibrated against PrusaSlicer.
+    infill : float
+      Infill fraction inside the skin in the slicer profile (and in the estimate).
     """
 
     key: str
@@ -52,6 +65,20 @@ class PrinterProfile:
     flexible_flow_mm3_s: float
     travel_overhead: float
     layer_change_s: float
+    technology: str = "fdm"
+    cost_eur_per_hour: float = 1.0
+    shell_mm: float = 1.2
+    infill: float = 0.25
+
+    @property
+    def bed_mm(self) -> tuple[float, float]:
+        """The bed's usable x and y (what parts are packed onto)."""
+        return (self.build_volume_mm[0], self.build_volume_mm[1])
+
+    @property
+    def slicer_profile(self) -> Path | None:
+        """PrusaSlicer profile of an FDM printer; ``None`` for powder-bed machines PrusaSlicer cannot slice."""
+        return SLICER_PROFILES_DIR / f"{self.key}.ini" if self.technology == "fdm" else None
 
     def flow_mm3_s(self, material_key: str) -> float:
         """Flow used for a material: the flexible figure for TPU/TPE keys, else the rigid one."""
@@ -89,8 +116,17 @@ PRINTER_PROFILES: dict[str, PrinterProfile] = {
         PrinterProfile("sls_fuse1", "Formlabs Fuse 1 (SLS)", (165.0, 165.0, 300.0),
                        nozzle_mm=None, layer_height_mm=0.11, min_wall_mm=0.8, max_overhang_deg=90.0,
                        volumetric_flow_mm3_s=20.0, flexible_flow_mm3_s=20.0, travel_overhead=1.0,
-                       layer_change_s=9.0),
+                       layer_change_s=9.0, technology="sls", cost_eur_per_hour=6.0, shell_mm=0.0, infill=1.0),
     )
 }
 
 DEFAULT_PRINTER = "prusa_xl"
+
+BED_EDGE_ALLOWANCE_MM = 1.0
+"""What a part's length must leave of the bed's longer side: the packing outline lies up to 0.4 mm outside
+the mesh (its simplified shadow, grown to cover it), plus room for rounding in files."""
+
+
+def longest_part_mm(printer_key: str = DEFAULT_PRINTER) -> float:
+    """The longest part, lying flat along the bed's longer side, that a printer's plates take (mm)."""
+    return max(PRINTER_PROFILES[printer_key].bed_mm) - BED_EDGE_ALLOWANCE_MM

@@ -38,7 +38,7 @@ from .errors import ParameterError
 from .foot import FootMeasurements
 from .materials import MATERIAL_KEYS
 from .params import OptionSpec, Params, option_defaults
-from .printers import DEFAULT_PRINTER, PRINTER_PROFILES
+from .printers import DEFAULT_PRINTER, PRINTER_PROFILES, longest_part_mm
 
 MIN_BALL_HEIGHT_MM = 18.0  # flattest last we make (very low girth/width ratios would give less)
 WELT_MM = 2.0           # how far the sole sticks out beyond the upper
@@ -130,8 +130,8 @@ PART_NAMES = ("upper", "midsole", "outsole")
 """The shoe's parts, in build and export order."""
 
 
-MAX_PRINT_LENGTH_MM = max(PRINTER_PROFILES[DEFAULT_PRINTER].build_volume_mm)
-"""The longest shoe the default printer builds (its build volume's longest side, laid diagonally not counted)."""
+MAX_PRINT_LENGTH_MM = longest_part_mm(DEFAULT_PRINTER)
+"""The longest shoe the default printer's plates take (from the printers registry; laid diagonally not counted)."""
 SHOE_OPTION_LOW_TOE_MM = next(spec.min for spec in SHOE_OPTIONS if spec.name == "toe_allowance_mm")
 
 
@@ -177,7 +177,8 @@ class ShoeParams(Params):
                        else f"none: a {self.foot.length_mm:g} mm foot is too long for the printer")
             raise ParameterError(
                 "toe_allowance_mm",
-                f"the shoe would be {outer_mm:.1f} mm long, more than the {MAX_PRINT_LENGTH_MM:g} mm the printer builds",
+                f"the shoe would be {outer_mm:.1f} mm long: too large for our printers (their "
+                f"{max(PRINTER_PROFILES[DEFAULT_PRINTER].bed_mm):g} mm plates take shoes up to {MAX_PRINT_LENGTH_MM:g} mm)",
                 value=self.toe_allowance_mm, allowed=allowed)
 
     @property
