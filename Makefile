@@ -64,6 +64,7 @@ bench: install-dev system-deps
 	$(PY) bench/bench_studio.py
 	$(PY) bench/bench_phone_vs_laser.py
 	$(PY) bench/bench_recovery.py --runs 3
+	$(PY) bench/bench_handoff.py
 
 clean:
 	rm -rf $(VENV) var
