@@ -17,6 +17,7 @@ from django.core import signing
 from customers import matching
 from customers.models import (
     ChannelIdentity,
+    ConsentRecord,
     Customer,
     FootScan,
     FootScanFile,
@@ -269,6 +270,105 @@ def customer_loyalty_card(*, customer: Customer) -> str | None:
 def customer_timeline(*, customer: Customer, limit: int = 200) -> list[TouchpointEvent]:
     """The customer's touchpoints, newest first, with store and actor loaded."""
     return list(customer.touchpoints.select_related("store", "actor").order_by("-at", "-pk")[:limit])
+
+
+def consent_current(*, customer: Customer) -> dict[str, bool | None]:
+    """The consent in force per topic ({"email": True, "sms": None}): the latest record; None when never asked."""
+    current: dict[str, bool | None] = {topic: None for topic in ConsentRecord.Topic.values}
+    for record in customer.consents.order_by("at", "pk"):
+        current[record.topic] = record.granted
+    return current
+
+
+def consent_history(*, customer: Customer) -> list[ConsentRecord]:
+    return list(customer.consents.select_related("store", "actor").order_by("-at", "-pk"))
+
+
+def customer_me_presented(*, customer: Customer, user: AbstractBaseUser) -> dict:
+    """What GET /api/me/ answers."""
+    return {
+        "id": customer.pk,
+        "username": user.get_username(),
+        "name": str(customer) if (customer.full_name or customer.first_name or customer.last_name) else "",
+        "email": customer.email,
+        "is_guest": customer.is_guest,
+        "loyalty_card": customer_loyalty_card(customer=customer),
+        "identities": [{"channel": identity.channel, "value": identity.external_id, "verified": identity.verified}
+                       for identity in customer.identities.exclude(channel=ChannelIdentity.Channel.WEB)],
+        "consent": consent_current(customer=customer),
+    }
+
+
+def user_can_merge_customers(user: AbstractBaseUser) -> bool:
+    """Merging records is for a store manager or an admin (stores.selectors.staff_role_get gives the role)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    from stores.selectors import staff_role_get
+
+    return staff_role_get(user=user) == "manager"
+
+
+def merge_suggestions_open(*, limit: int = 200) -> list:
+    """Open suggestions whose two records both still stand (not merged away, not erased), newest first."""
+    from customers.models import MergeSuggestion
+
+    return list(MergeSuggestion.objects.filter(
+        status=MergeSuggestion.Status.OPEN, customer_a__merged_into__isnull=True, customer_b__merged_into__isnull=True,
+        customer_a__erased_at__isnull=True, customer_b__erased_at__isnull=True,
+    ).select_related("customer_a", "customer_b")[:limit])
+
+
+TOUCHPOINT_DETAILS = {  # lazy: in the reader's language when shown
+    "consent_granted": gettext_lazy("%(topic)s: yes"),
+    "consent_withdrawn": gettext_lazy("%(topic)s: no"),
+    "measurements": gettext_lazy("Measurement set %(set)s (%(source)s)"),
+    "scan": gettext_lazy("Scan #%(scan)s uploaded"),
+    "merge": gettext_lazy("Record #%(other)s merged into this one"),
+    "merge_undone": gettext_lazy("A merge was undone"),
+    "order": gettext_lazy("Order #%(order)s"),
+    "order_status": gettext_lazy("Order #%(order)s: %(status)s"),
+    "export": gettext_lazy("Download of your data (%(format)s)"),
+}
+
+
+def touchpoint_presented(*, event: TouchpointEvent, viewer_user_id: int | None = None) -> dict:
+    """One timeline line as people read it: what, where (channel and store), by whom, when."""
+    data = event.data or {}
+    detail = ""
+    try:
+        if event.kind == "consent" and "topic" in data:
+            topic = ConsentRecord.Topic(data["topic"]).label
+            detail = TOUCHPOINT_DETAILS["consent_granted" if data.get("granted") else "consent_withdrawn"] % {"topic": topic}
+        elif event.kind == "measurements" and "measurement_set" in data:
+            source = MeasurementSet.Source(data.get("source", "typed")).label
+            detail = TOUCHPOINT_DETAILS["measurements"] % {"set": data["measurement_set"], "source": source}
+        elif event.kind == "scan" and "scan" in data:
+            detail = TOUCHPOINT_DETAILS["scan"] % {"scan": data["scan"]}
+        elif event.kind == "merge":
+            detail = str(TOUCHPOINT_DETAILS["merge_undone"]) if data.get("undone") else (
+                TOUCHPOINT_DETAILS["merge"] % {"other": data.get("merged_customer", "?")})
+        elif event.kind == "order" and "order" in data:
+            detail = TOUCHPOINT_DETAILS["order"] % {"order": data["order"]}
+        elif event.kind == "order_status" and "order" in data:
+            detail = TOUCHPOINT_DETAILS["order_status"] % {"order": data["order"], "status": data.get("status", "")}
+        elif event.kind == "export":
+            detail = TOUCHPOINT_DETAILS["export"] % {"format": data.get("format", "json")}
+    except (ValueError, KeyError, TypeError):  # data written by an older or another app's version: show the kind only
+        detail = ""
+    actor = event.actor
+    by = ""
+    if actor is not None and actor.pk != viewer_user_id:
+        by = actor.get_full_name() or actor.get_username()
+    return {"id": event.pk, "kind": event.kind, "kind_label": str(event.get_kind_display()),
+            "channel": event.channel, "channel_label": str(event.get_channel_display()),
+            "store": event.store.name if event.store_id else "", "by": by, "detail": str(detail), "at": event.at}
+
+
+def customer_timeline_presented(*, customer: Customer, viewer_user_id: int | None = None, limit: int = 200) -> list[dict]:
+    return [touchpoint_presented(event=event, viewer_user_id=viewer_user_id)
+            for event in customer_timeline(customer=customer, limit=limit)]
 
 
 def customer_find_for_store(*, email: str = "", loyalty_card: str = "") -> Customer:

@@ -3,6 +3,9 @@ from django.urls import path
 from customers.api import views
 
 urlpatterns = [
+    path("me/", views.MeApi.as_view(), name="me"),
+    path("me/export/", views.MeExportApi.as_view(), name="me-export"),
+    path("me/erase/", views.MeEraseApi.as_view(), name="me-erase"),
     path("scans/", views.ScanListCreateApi.as_view(), name="scan-list"),
     path("scans/<int:scan_id>/", views.ScanDetailApi.as_view(), name="scan-detail"),
     path(

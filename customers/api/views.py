@@ -1,4 +1,6 @@
+from django.contrib.auth import logout
 from django.http import HttpResponse
+from rest_framework.permissions import IsAuthenticated
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -27,7 +29,8 @@ from customers.services import (
     measurement_set_record,
     scan_upload,
 )
-from customers.selectors import measurement_set_presented
+from customers.selectors import customer_me_presented, measurement_set_presented
+from customers.services import customer_erase, customer_export_data, customer_export_record
 from platform_api.filters import ListFilters
 from platform_api.idempotency import idempotent
 from platform_api.pagination import list_response
@@ -147,3 +150,47 @@ class ScanListCreateApi(APIView):
 class ScanDetailApi(APIView):
     def get(self, request, scan_id: int):
         return Response(ScanOutputSerializer(scan_get_for_user(scan_id=scan_id, user=request.user)).data)
+
+
+class MeApi(APIView):
+    """Who is signed in, as the golden record knows them: card, identities and consent."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        customer = customer_get_or_create_for_user(user=request.user)
+        return Response(customer_me_presented(customer=customer, user=request.user))
+
+
+class MeExportApi(APIView):
+    """Everything held about the signed-in customer, as JSON (the profile's download adds their files in a zip)."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        customer = customer_get_or_create_for_user(user=request.user)
+        data = customer_export_data(customer=customer)
+        customer_export_record(customer=customer, actor=request.user, what="json")
+        response = Response(data)
+        response["Content-Disposition"] = 'inline; filename="sartoria-my-data.json"'
+        return response
+
+
+class MeEraseApi(APIView):
+    """Erase the signed-in customer's personal data; they confirm with their password. 202: done, logged out."""
+
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        password = serializers.CharField(trim_whitespace=False, allow_blank=True,
+                                         error_messages={"required": _("Type your password to confirm the erasure.")})
+
+    @attempts_limited("login")
+    def post(self, request):
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        customer = customer_get_or_create_for_user(user=request.user)
+        erased = customer_erase(customer=customer, password=payload.validated_data["password"], actor=request.user)
+        if hasattr(request, "session"):
+            logout(request._request)
+        return Response({"status": "erased", "reference": erased.anonymous_ref}, status=status.HTTP_202_ACCEPTED)

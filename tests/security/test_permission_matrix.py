@@ -22,6 +22,7 @@ from tests.factories import DesignFactory
 from tests.production.helpers import production_world
 from stores.services import check_in_start
 from tests.stores.factories import StaffFactory
+from tests.customers.helpers import golden_record_world
 
 # "store": an associate of the store where the owner is checked in now; "other_store": staff of another store.
 ROLES = ("anonymous", "guest", "owner", "other_shopper", "store", "other_store", "production", "admin")
@@ -100,6 +101,20 @@ MATRIX = {
     "production-job-state": {"POST": PRODUCTION},
     "production-revisions-export": {"POST": PRODUCTION},
     "api:auth-token": {"POST": EVERYONE, "DELETE": SIGNED_IN},
+    # the golden record: each signed-in person's own card, consent, data and erasure (a guest's too)
+    "api:me": {"GET": SIGNED_IN},
+    "api:me-export": {"GET": SIGNED_IN},
+    "api:me-erase": {"POST": SIGNED_IN},  # a wrong password is a 400: past the permission
+    "loyalty-card": {"GET": SIGNED_IN},
+    "loyalty-card-qr": {"GET": SIGNED_IN},
+    "loyalty-card-email": {"POST": SIGNED_IN},
+    "profile-consent": {"POST": SIGNED_IN},
+    "profile-export": {"GET": SIGNED_IN},
+    "profile-erase": {"POST": SIGNED_IN},
+    # possible duplicates: a store manager or an admin (associates are "store" here; managers in tests/customers)
+    "duplicates": {"GET": {"admin"}},
+    "duplicate-compare": {"GET": {"admin"}, "POST": {"admin"}},
+    "merge-undo": {"POST": {"admin"}},
 }
 MATRIX["api-schema"] = {"GET": EVERYONE}  # the public API's schema and its docs page: public, like the catalogue
 MATRIX["api-docs"] = {"GET": EVERYONE}
@@ -152,11 +167,13 @@ def world(db, shopper, other_shopper, production_user, admin_user, products):
     production_ids = production_world(revision=revision)  # a plate, a job on it and an export of it
     store_user, other_store_user = StaffFactory().user, StaffFactory().user
     check_in = check_in_start(staff=store_user, customer=shopper.customer)
+    suggestion, merge = golden_record_world()
     users = {"guest": guest_start(), "owner": shopper, "other_shopper": other_shopper, "store": store_user,
              "other_store": other_store_user, "production": production_user, "admin": admin_user}
     kwargs = {"slug": "insole", "design_id": design.pk, "revision_id": revision.pk, "side": "right",
               "name": "preview.png", "token": design.share_token, "scan_id": scan.pk,
-              "measurement_set_id": measurement_set.pk, "uidb64": "MQ", "check_in_id": check_in.pk, **production_ids}
+              "measurement_set_id": measurement_set.pk, "uidb64": "MQ", "check_in_id": check_in.pk,
+              "suggestion_id": suggestion.pk, "merge_id": merge.pk, **production_ids}
     return users, kwargs
 
 
@@ -186,6 +203,7 @@ BODIES = {
     ("api:order-list", "POST"): lambda kwargs: {"design": kwargs["design_id"], "revision": kwargs["revision_id"]},
     ("api:revision-list", "POST"): {"measurements": FEET, "side": "right"},
     ("api:design-detail", "PATCH"): {"name": "renamed"},
+    ("api:me-erase", "POST"): {"password": "not the password"},
 }
 
 CASES = [(name, method) for name, methods in MATRIX.items() for method in methods]
