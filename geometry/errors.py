@@ -5,8 +5,8 @@ import math
 from typing import Any
 
 
-def _rebuild(cls, field, message, value, allowed):  # pickle support (Celery may pickle errors)
-    return cls(field, message, value=value, allowed=allowed)
+def _rebuild(cls, field, message, value, allowed, code=None, params=None):  # pickle support (Celery may pickle errors)
+    return cls(field, message, value=value, allowed=allowed, code=code, params=params)
 
 
 class ParameterError(ValueError):
@@ -23,13 +23,22 @@ class ParameterError(ValueError):
       The rejected value (``None`` when missing).
     allowed : str or None
       Human description of what is allowed, e.g. ``"150–350 mm"``.
+    code : str or None
+      What went wrong, as a key of :data:`geometry.error_messages.TEMPLATES` (``"out_of_range"``...): the web
+      side rebuilds the sentence in the reader's language from it and ``params`` (the English ``message`` stays
+      for the command line and the logs). None: only the English text exists.
+    params : dict
+      The numbers and names the code's sentence needs (``{"min": 150, "max": 350, "unit": "mm"}``).
     """
 
-    def __init__(self, field: str, message: str, *, value: Any = None, allowed: str | None = None):
+    def __init__(self, field: str, message: str, *, value: Any = None, allowed: str | None = None,
+                 code: str | None = None, params: dict | None = None):
         self.field = field
         self.message = message
         self.value = value
         self.allowed = allowed
+        self.code = code
+        self.params = dict(params or {})
         super().__init__(field, message)
 
     def __str__(self) -> str:
@@ -42,7 +51,7 @@ class ParameterError(ValueError):
         return text + "."
 
     def __reduce__(self):
-        return (_rebuild, (type(self), self.field, self.message, self.value, self.allowed))
+        return (_rebuild, (type(self), self.field, self.message, self.value, self.allowed, self.code, self.params))
 
     def to_dict(self) -> dict:
         """JSON-safe description (NaN/inf and other odd values are given as their repr)."""
@@ -51,7 +60,7 @@ class ParameterError(ValueError):
                 or (isinstance(value, float) and math.isfinite(value))):
             value = repr(value)
         return {"field": self.field, "message": self.message, "value": value,
-                "allowed": self.allowed, "detail": str(self)}
+                "allowed": self.allowed, "detail": str(self), "code": self.code, "params": self.params}
 
 
 def _rebuild_scan(cls, field, message, value, allowed):  # pickle support, keyword signature

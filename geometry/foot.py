@@ -42,26 +42,35 @@ def _allowed(name: str) -> str:
     return f"{low:g}–{high:g} mm"
 
 
+def _range_params(name: str) -> dict:
+    low, high = MEASUREMENT_RANGES_MM[name]
+    return {"min": low, "max": high, "unit": "mm"}
+
+
 def _check_one(name: str, value: Any) -> float:
     """Validate one measurement in mm and return it as float."""
     label, allowed = _LABELS[name], _allowed(name)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ParameterError(name, f"the {label} must be a number of millimetres", value=value, allowed=allowed)
+        raise ParameterError(name, f"the {label} must be a number of millimetres", value=value, allowed=allowed,
+                             code="not_a_number", params=_range_params(name))
     number = float(value)
     if not math.isfinite(number):
         raise ParameterError(name, f"the {label} must be a finite number of millimetres", value=value,
-                             allowed=allowed)
+                             allowed=allowed, code="not_a_number", params=_range_params(name))
     if number <= 0:
-        raise ParameterError(name, f"the {label} must be positive", value=value, allowed=allowed)
+        raise ParameterError(name, f"the {label} must be positive", value=value, allowed=allowed,
+                             code="out_of_range", params=_range_params(name))
     low, high = MEASUREMENT_RANGES_MM[name]
     if not low <= number <= high:
-        hint = ""
+        hint, code, params = "", "out_of_range", _range_params(name)
         if number < low and low <= number * 10 <= high:
             hint = f"; it looks like centimetres, enter {number * 10:g} for {number:g} cm"
+            code, params = "out_of_range_cm", {**params, "value": number, "mm": round(number * 10, 1)}
         elif number < low and low <= number * 1000 <= high:
             hint = f"; it looks like metres, enter {number * 1000:g} for {number:g} m"
+            code, params = "out_of_range_m", {**params, "value": number, "mm": round(number * 1000, 1)}
         raise ParameterError(name, f"the {label} is outside the plausible range for an adult foot in mm{hint}",
-                             value=value, allowed=allowed)
+                             value=value, allowed=allowed, code=code, params=params)
     return number
 
 
@@ -107,27 +116,32 @@ class FootMeasurements:
         if girth < 2.0 * width:
             raise ParameterError(
                 "ball_girth_mm", f"the ball girth goes round the ball, so it must be at least twice the ball "
-                f"width ({width:g} mm)", value=girth, allowed=f"{2 * width:g}–{math.pi * width:.0f} mm")
+                f"width ({width:g} mm)", value=girth, allowed=f"{2 * width:g}–{math.pi * width:.0f} mm",
+                code="girth_below_width", params={"width": width, "min": 2 * width, "max": round(math.pi * width)})
         if girth > math.pi * width:
             raise ParameterError(
                 "ball_girth_mm", f"the ball girth is larger than a circle of the ball width ({width:g} mm) allows",
-                value=girth, allowed=f"{2 * width:g}–{math.pi * width:.0f} mm")
+                value=girth, allowed=f"{2 * width:g}–{math.pi * width:.0f} mm",
+                code="girth_above_width", params={"width": width, "min": 2 * width, "max": round(math.pi * width)})
         if not 0.25 * length <= width <= 0.5 * length:
             raise ParameterError(
                 "ball_width_mm", f"the ball width does not fit a foot {length:g} mm long", value=width,
-                allowed=f"{0.25 * length:.0f}–{0.5 * length:.0f} mm (25–50 % of the foot length)")
+                allowed=f"{0.25 * length:.0f}–{0.5 * length:.0f} mm (25–50 % of the foot length)",
+                code="width_vs_length", params={"length": length, "min": round(0.25 * length), "max": round(0.5 * length)})
         if self.heel_width_mm > width + 5.0:
             raise ParameterError(
                 "heel_width_mm", "the heel must be narrower than the ball", value=self.heel_width_mm,
-                allowed=f"up to {width + 5.0:g} mm (ball width + 5 mm)")
+                allowed=f"up to {width + 5.0:g} mm (ball width + 5 mm)", code="heel_vs_ball", params={"max": width + 5.0})
         if not 0.8 * girth <= self.instep_girth_mm <= 1.4 * girth:
             raise ParameterError(
                 "instep_girth_mm", f"the instep girth does not match the ball girth ({girth:g} mm)",
-                value=self.instep_girth_mm, allowed=f"{0.8 * girth:.0f}–{1.4 * girth:.0f} mm (80–140 % of ball girth)")
+                value=self.instep_girth_mm, allowed=f"{0.8 * girth:.0f}–{1.4 * girth:.0f} mm (80–140 % of ball girth)",
+                code="instep_vs_girth", params={"girth": girth, "min": round(0.8 * girth), "max": round(1.4 * girth)})
         if self.arch_height_mm > 0.2 * length:
             raise ParameterError(
                 "arch_height_mm", f"the arch height does not fit a foot {length:g} mm long",
-                value=self.arch_height_mm, allowed=f"up to {0.2 * length:.0f} mm")
+                value=self.arch_height_mm, allowed=f"up to {0.2 * length:.0f} mm",
+                code="arch_vs_length", params={"length": length, "max": round(0.2 * length)})
 
     @classmethod
     def from_dict(cls, data: Mapping) -> "FootMeasurements":
@@ -149,7 +163,8 @@ class FootMeasurements:
                                  allowed=", ".join(MEASUREMENT_RANGES_MM))
         for name in MEASUREMENT_RANGES_MM:
             if name not in data:
-                raise ParameterError(name, f"the {_LABELS[name]} is missing", allowed=_allowed(name))
+                raise ParameterError(name, f"the {_LABELS[name]} is missing", allowed=_allowed(name),
+                                     code="missing", params=_range_params(name))
         # each value is checked in order first, so the error names the first bad field
         values = {name: _check_one(name, data[name]) for name in MEASUREMENT_RANGES_MM}
         return cls(**values)

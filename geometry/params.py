@@ -59,6 +59,9 @@ class OptionSpec:
             "pattern": self.pattern, "uppercase": self.uppercase,
         }
 
+    def _range(self) -> dict:
+        return {"min": self.min, "max": self.max, "unit": self.unit}
+
     @property
     def allowed(self) -> str:
         """Human description of the allowed values, e.g. ``"2–10 mm"``."""
@@ -83,31 +86,34 @@ class OptionSpec:
         """
         if self.type == "number":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ParameterError(self.name, f"{self.label} must be a number", value=value, allowed=self.allowed)
+                raise ParameterError(self.name, f"{self.label} must be a number", value=value, allowed=self.allowed,
+                                     code="not_a_number", params=self._range())
             value = float(value)
             if not math.isfinite(value):
                 raise ParameterError(self.name, f"{self.label} must be a finite number", value=value,
-                                     allowed=self.allowed)
+                                     allowed=self.allowed, code="not_a_number", params=self._range())
             if not self.min <= value <= self.max:
-                raise ParameterError(self.name, f"{self.label} is out of range", value=value, allowed=self.allowed)
+                raise ParameterError(self.name, f"{self.label} is out of range", value=value, allowed=self.allowed,
+                                     code="out_of_range", params=self._range())
             return value
         if self.type == "choice":
             if not isinstance(value, str) or value not in self.choices:
                 raise ParameterError(self.name, f"{self.label} is not one of the choices", value=value,
-                                     allowed=self.allowed)
+                                     allowed=self.allowed, code="unknown_choice", params={"choices": ", ".join(self.choices)})
             return value
         if self.type == "color":
             if not isinstance(value, str) or not COLOR_PATTERN.match(value):
                 raise ParameterError(self.name, f"{self.label} must be a hex colour", value=value,
-                                     allowed=self.allowed)
+                                     allowed=self.allowed, code="not_a_colour")
             return value.lower()
         if not isinstance(value, str) or len(value) > self.max_length:
-            raise ParameterError(self.name, f"{self.label} must be short text", value=value, allowed=self.allowed)
+            raise ParameterError(self.name, f"{self.label} must be short text", value=value, allowed=self.allowed,
+                                 code="text_too_long", params={"max": self.max_length})
         if self.uppercase:
             value = value.upper()
         if self.pattern is not None and not re.fullmatch(self.pattern, value):
             raise ParameterError(self.name, f"{self.label} contains characters that are not allowed", value=value,
-                                 allowed=self.allowed)
+                                 allowed=self.allowed, code="text_not_allowed", params={"max": self.max_length})
         return value
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from config.error_text import parameter_error_text
 from config.exceptions import ApplicationError
 from config.jobs import (
     LeaseLost,
@@ -45,9 +46,10 @@ REQUEST_BODY_MAX_BYTES = 2 * scan.SCAN_LIMITS.max_file_bytes + 1_000_000
 def parameter_error_to_application_error(error: ParameterError, *, prefix: str) -> ApplicationError:
     """The geometry's refusal as an API error; `to_dict` keeps NaN and odd values JSON-safe."""
     described = error.to_dict()
-    return ApplicationError(
-        str(error), {"field": f"{prefix}{error.field}", "value": described["value"], "allowed": described["allowed"]}
-    )
+    extra = {"field": f"{prefix}{error.field}", "value": described["value"], "allowed": described["allowed"]}
+    if error.code:  # the sentence in the reader's language, rebuilt from the code; integrators may read the code
+        extra["code"] = error.code
+    return ApplicationError(parameter_error_text(error), extra)
 
 
 def feet_validate(*, feet: Any) -> dict[str, dict[str, float]]:
