@@ -1,8 +1,9 @@
 """
 Printer profiles for the printability report: build volume, resolution and a simple speed model.
 
-The figures are typical published values for each class of machine, rounded; they drive an estimate,
-not a slicer. Units are in the names (``_mm``, ``_deg``, ``_mm3_s``, ``_s``).
+The machine figures are typical published values for each class of machine, rounded; the time and material
+model's constants (``travel_overhead``, ``surface_s_per_mm2``, ``hole_layer_s``, ``shell_mm``) are calibrated
+against PrusaSlicer with each FDM printer's profile in ``slicer_profiles/`` (docs/readme/plates-and-slicer.md). Units are in the names (``_mm``, ``_deg``, ``_mm3_s``, ``_s``).
 """
 from __future__ import annotations
 
@@ -40,9 +41,16 @@ class PrinterProfile:
     flexible_flow_mm3_s : float
       Sustained flow for flexible filament (TPU/TPE), which must be fed slowly.
     travel_overhead : float
-      Factor (>= 1) on the extrusion time for travel, acceleration, perimeters at lower speed.
+      Factor on the extrusion time (printed volume / flow) of the calibrated time model, see
+      :func:`geometry.printability.print_seconds` (slower perimeters, acceleration, travel).
     layer_change_s : float
       Fixed time per layer (z move, retraction, wipe; recoating for powder beds).
+    bulk_overhead : float
+      The same factor for the two-term model used when a part's surface area is not known.
+    surface_s_per_mm2 : float
+      Seconds per mm² of surface (perimeters and top layers run slower than infill).
+    hole_layer_s : float
+      Seconds per hole through the part per layer (retraction, travel, a short slow loop).
     technology : str
       ``"fdm"`` (filament, sliced by PrusaSlicer with :attr:`slicer_profile`) or ``"sls"`` (powder bed).
     cost_eur_per_hour : float
@@ -65,9 +73,12 @@ class PrinterProfile:
     flexible_flow_mm3_s: float
     travel_overhead: float
     layer_change_s: float
+    bulk_overhead: float = 2.0
+    surface_s_per_mm2: float = 0.088
+    hole_layer_s: float = 1.7
     technology: str = "fdm"
     cost_eur_per_hour: float = 1.0
-    shell_mm: float = 1.2
+    shell_mm: float = 0.95
     infill: float = 0.25
 
     @property
@@ -97,26 +108,27 @@ PRINTER_PROFILES: dict[str, PrinterProfile] = {
         # a 350 mm cube with a 0.6 mm nozzle: one shoe per plate, flexible filament through a direct drive
         PrinterProfile("large_format_fdm", "Large-format FDM (350 mm, 0.6 mm nozzle)", (350.0, 350.0, 350.0),
                        nozzle_mm=0.6, layer_height_mm=0.3, min_wall_mm=1.2, max_overhang_deg=45.0,
-                       volumetric_flow_mm3_s=15.0, flexible_flow_mm3_s=5.0, travel_overhead=1.3,
-                       layer_change_s=4.0),
+                       volumetric_flow_mm3_s=15.0, flexible_flow_mm3_s=5.0, travel_overhead=1.14,
+                       layer_change_s=0.3, surface_s_per_mm2=0.021, hole_layer_s=1.0, shell_mm=1.35),
         # the default: a 360 mm cube with the usual 0.4 mm nozzle, the common way to print TPU shoes
         PrinterProfile("prusa_xl", "Prusa XL (360 mm, 0.4 mm nozzle)", (360.0, 360.0, 360.0),
                        nozzle_mm=0.4, layer_height_mm=0.2, min_wall_mm=0.8, max_overhang_deg=45.0,
-                       volumetric_flow_mm3_s=15.0, flexible_flow_mm3_s=4.0, travel_overhead=1.3,
-                       layer_change_s=3.0),
+                       volumetric_flow_mm3_s=15.0, flexible_flow_mm3_s=4.0, travel_overhead=1.6,
+                       layer_change_s=0.3),
         PrinterProfile("prusa_mk4", "Prusa MK4 (0.4 mm nozzle)", (250.0, 210.0, 220.0),
                        nozzle_mm=0.4, layer_height_mm=0.2, min_wall_mm=0.8, max_overhang_deg=45.0,
-                       volumetric_flow_mm3_s=12.0, flexible_flow_mm3_s=3.5, travel_overhead=1.3,
-                       layer_change_s=3.0),
+                       volumetric_flow_mm3_s=12.0, flexible_flow_mm3_s=3.5, travel_overhead=1.6,
+                       layer_change_s=0.3),
         PrinterProfile("bambu_x1", "Bambu Lab X1 (0.4 mm nozzle)", (256.0, 256.0, 256.0),
                        nozzle_mm=0.4, layer_height_mm=0.2, min_wall_mm=0.8, max_overhang_deg=45.0,
-                       volumetric_flow_mm3_s=15.0, flexible_flow_mm3_s=4.0, travel_overhead=1.25,
-                       layer_change_s=3.0),
+                       volumetric_flow_mm3_s=15.0, flexible_flow_mm3_s=4.0, travel_overhead=1.6,
+                       layer_change_s=0.3),
         # selective laser sintering: the unsintered powder holds the part, so no overhang limit
         PrinterProfile("sls_fuse1", "Formlabs Fuse 1 (SLS)", (165.0, 165.0, 300.0),
                        nozzle_mm=None, layer_height_mm=0.11, min_wall_mm=0.8, max_overhang_deg=90.0,
                        volumetric_flow_mm3_s=20.0, flexible_flow_mm3_s=20.0, travel_overhead=1.0,
-                       layer_change_s=9.0, technology="sls", cost_eur_per_hour=6.0, shell_mm=0.0, infill=1.0),
+                       layer_change_s=9.0, bulk_overhead=1.0, surface_s_per_mm2=0.0, hole_layer_s=0.0,
+                       technology="sls", cost_eur_per_hour=6.0, shell_mm=0.0, infill=1.0),
     )
 }
 

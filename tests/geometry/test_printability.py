@@ -61,7 +61,7 @@ def test_solid_box_volume_grams_and_cost_are_exact():
     mesh = trimesh.creation.box(extents=(100.0, 50.0, 10.0))
     pla = MATERIALS["pla"]
     # when reported at full and at 20 % infill
-    full = printability_report({"plate": mesh}, materials={"plate": {"material": "pla"}})
+    full = printability_report({"plate": mesh}, materials={"plate": {"material": "pla"}}, infill=1.0)
     sparse = printability_report({"plate": mesh}, materials={"plate": {"material": "pla"}}, infill=0.2)
     # then volume, grams and cost follow from the density and price
     part = full["parts"]["plate"]
