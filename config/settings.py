@@ -263,6 +263,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # `check --deploy` need not build the schema: tests/api/test_schema.py fails on any schema warning instead
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
 # How long an Idempotency-Key and the answer it replays are kept (platform_api/services.py).
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("SARTORIA_IDEMPOTENCY_KEY_HOURS", default=24)

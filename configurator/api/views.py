@@ -35,6 +35,7 @@ from configurator.services import (
     revision_request_with_measurements,
 )
 from customers.services import customer_get_or_create_for_user
+from platform_api.caching import PublicCacheMixin
 from platform_api.filters import ListFilters
 from platform_api.idempotency import idempotent
 from platform_api.pagination import list_response
@@ -57,7 +58,7 @@ class ProductListFilters(ListFilters):
     lookups = {"q": "name__icontains"}
 
 
-class ProductListApi(APIView):
+class ProductListApi(PublicCacheMixin, APIView):
     permission_classes = [AllowAny]  # the catalogue is public
 
     def get(self, request):
@@ -65,7 +66,7 @@ class ProductListApi(APIView):
         return list_response(request=request, view=self, queryset=products, serializer_class=ProductOutputSerializer)
 
 
-class ProductDetailApi(APIView):
+class ProductDetailApi(PublicCacheMixin, APIView):
     permission_classes = [AllowAny]
 
     def get(self, request, slug: str):
@@ -216,7 +217,7 @@ class QuoteApi(APIView):
         return Response(quote_compute(product=product, options=data["parameters"], side=data["side"]))
 
 
-class ProductModelApi(APIView):
+class ProductModelApi(PublicCacheMixin, APIView):
     """The product on a typical foot: what the studio shows at once, before the shopper's own build."""
 
     permission_classes = [AllowAny]

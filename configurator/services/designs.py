@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,18 +36,22 @@ def design_rename(*, design: Design, name: str) -> Design:
     return design
 
 
+PRODUCT_MODEL_CACHE_S = 24 * 3600  # rebuilt daily at most: a new deployment's geometry shows within a day
+
+
 def product_model_glb(*, product: ProductTemplate) -> bytes:
-    """The product with default options on a typical foot, as shown before anyone's own build; cached on disk."""
+    """The product with default options on a typical foot, as shown before anyone's own build; cached.
+
+    In the shared cache (Redis when configured), not on this machine's disk: every web process and machine builds
+    it at most once a day. A set is atomic, so a concurrent reader gets the whole model or builds it itself.
+    """
     params = registry.parse(product.generator_key, options={}, foot=TYPICAL_FOOT_MM, side="right")
-    cache = Path(settings.DATA_DIR) / "cache" / f"model-{product.generator_key}-{params.fingerprint()[:16]}.glb"
-    if cache.exists():
-        return cache.read_bytes()
-    parts = registry.build_parts(product.generator_key, params)
-    content = export.to_glb_parts(parts, materials=registry.part_materials(product.generator_key, params))
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    partial_path = cache.with_suffix(f".{secrets.token_hex(4)}.tmp")
-    partial_path.write_bytes(content)
-    partial_path.replace(cache)  # atomic: a concurrent reader sees the old file or the whole new one
+    key = f"product-model:{product.generator_key}:{params.fingerprint()[:16]}"
+    content = cache.get(key)
+    if content is None:
+        parts = registry.build_parts(product.generator_key, params)
+        content = export.to_glb_parts(parts, materials=registry.part_materials(product.generator_key, params))
+        cache.set(key, content, timeout=PRODUCT_MODEL_CACHE_S)
     return content
 
 
