@@ -52,6 +52,7 @@ urlpatterns = [
     path("customers/duplicates/<int:suggestion_id>/", account_pages.duplicate_compare, name="duplicate-compare"),
     path("customers/merges/<int:merge_id>/undo/", account_pages.merge_undo, name="merge-undo"),
     path("store/", store_pages.store_desk, name="store-desk"),
+    path("store/card/", store_pages.store_card, name="store-card"),
     path("stores/", store_pages.store_finder, name="store-finder"),
     path("accounts/signup/", account_pages.sign_up, name="signup"),
     path("accounts/guest/", account_pages.guest_begin, name="guest"),

@@ -172,10 +172,17 @@ def walk_in_register(*, staff: AbstractBaseUser, name: str, email: str = "", pho
         customer = register(name=name, email=email, phone=phone, marketing_email=marketing_email,
                             marketing_sms=marketing_sms, store=membership.store, actor=staff)
         return check_in_start(staff=staff, customer=customer, method="registered")
+    from customers import selectors as customer_selectors
+
+    if email and customer_selectors.customer_find_by_email(email=email) is not None:
+        # one person, one record: the desk checks the existing customer in instead of making a second one
+        raise ApplicationError(
+            _("%(value)s already belongs to a customer: check them in by it instead.") % {"value": email},
+            {"field": "email", "value": email})
     user = customer_services.guest_start()
     customer = customer_services.customer_get_or_create_for_user(user=user)
-    # the name is what the card and the desk show
-    type(customer).objects.filter(pk=customer.pk).update(full_name=name.strip())
+    # the name is what the card and the desk show; the email is where the card is sent
+    type(customer).objects.filter(pk=customer.pk).update(full_name=name.strip(), email=email.strip())
     customer.refresh_from_db()
     for channel, value in (("email", email), ("phone", phone)):
         if value:
@@ -188,14 +195,9 @@ def walk_in_register(*, staff: AbstractBaseUser, name: str, email: str = "", pho
                     {"field": channel, "value": value},
                 ) from None
     touchpoint(customer=customer, kind="signup", staff=staff, store=membership.store, data={"how": "walk-in"})
-    consent = getattr(customer_services, "consent_record", None)
     for topic, granted in (("email", marketing_email), ("sms", marketing_sms)):
-        if consent is not None:
-            consent(customer=customer, topic=topic, granted=granted, channel="store", store=membership.store,
-                    method="fitting desk, walk-in form", actor=staff)
-        else:
-            touchpoint(customer=customer, kind="consent", staff=staff, store=membership.store,
-                       data={"topic": topic, "granted": granted, "method": "fitting desk, walk-in form"})
+        customer_services.consent_set(customer=customer, topic=topic, granted=granted, channel="store",
+                                      store=membership.store, method="fitting desk, walk-in form", actor=staff)
     return check_in_start(staff=staff, customer=customer, method="registered")
 
 
@@ -219,3 +221,10 @@ def staff_membership_set(*, user: AbstractBaseUser, store: Store, role: str = St
                                {"field": "role", "value": role, "allowed": ", ".join(StaffMembership.Role.values)})
     membership, _created = StaffMembership.objects.update_or_create(user=user, defaults={"store": store, "role": role})
     return membership
+
+
+def staff_card_send(*, staff: AbstractBaseUser, customer) -> str:
+    """Email the checked-in customer their loyalty card (customers' own mail); returns the address."""
+    from customers.services import loyalty_card_send
+
+    return loyalty_card_send(customer=customer, actor=staff)

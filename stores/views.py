@@ -4,7 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,6 +38,7 @@ from stores.services import (
     check_in_end,
     not_found_message,
     staff_lookup_record,
+    staff_card_send,
     staff_pin_set,
     walk_in_register,
 )
@@ -70,14 +72,8 @@ def _current_check_in(request: HttpRequest):
 
 
 def _card_urls(customer) -> dict:
-    """The customer's card page (to print) from customers/, when it is there."""
-    urls = {}
-    for key, name in (("print", "store-customer-card"), ("email", "store-customer-card-email")):
-        try:
-            urls[key] = reverse(name, kwargs={"customer_id": customer.pk})
-        except NoReverseMatch:
-            pass
-    return urls
+    """The printable card of the checked-in customer; the email goes through the desk's own form."""
+    return {"print": reverse("store-card")}
 
 
 def _measurement_rows(presented: dict) -> list[dict]:
@@ -187,6 +183,9 @@ def store_desk(request: HttpRequest) -> HttpResponse:
                     check_in_end(check_in=current, staff=request.user)
                     request.session.pop(CHECK_IN_SESSION_KEY, None)
                     return redirect("store-desk")
+                if action == "email_card":
+                    address = staff_card_send(staff=request.user, customer=customer)
+                    return redirect(f"{reverse('store-desk')}?card_sent={address}")
                 if action == "scan":
                     scan_upload(customer=customer, uploaded_by=request.user, files=request.FILES.getlist("files"))
                     return redirect(f"{reverse('store-desk')}#scan-title")
@@ -216,6 +215,7 @@ def store_desk(request: HttpRequest) -> HttpResponse:
         "notice": notice,
         "registered": request.GET.get("registered") == "1",
         "pin_saved": request.GET.get("pin") == "1",
+        "card_sent": request.GET.get("card_sent", "")[:254],
         "check_in_form": check_in_form,
         "walk_in_form": walk_in_form,
         "design_form": design_form,
@@ -277,3 +277,20 @@ def store_finder(request: HttpRequest) -> HttpResponse:
         "stores": stores, "city": city, "error": error, "cities": city_names(),
         "located": latitude is not None and bool(request.GET.get("latitude")),
     }, status=status)
+
+
+@store_staff_only
+def store_card(request: HttpRequest) -> HttpResponse:
+    """The checked-in customer's loyalty card to print and hand over (number and barcode, bank-card size)."""
+    from customers.services import barcode_svg, loyalty_card_issue
+
+    current = _current_check_in(request)
+    if current is None:
+        raise Http404("No customer checked in on this tablet.")
+    customer = current.customer
+    number = customer_loyalty_card(customer=customer) or loyalty_card_issue(customer=customer).external_id
+    staff_lookup_record(staff=request.user, customer=customer, what="card")
+    return render(request, "stores/card.html", {
+        "customer": customer, "card_number": number, "card_display": " ".join(number[i:i + 4] for i in range(0, len(number), 4)),
+        "card_barcode": mark_safe(barcode_svg(number=number)),  # noqa: S308 (our own SVG of digits)
+    })

@@ -189,3 +189,41 @@ def test_the_tablet_locks_after_the_configured_idle_time(client, associate, sett
     settings.SARTORIA_TABLET_IDLE_LOCK_S = 90
     client.force_login(associate)
     assert 'data-idle-lock-s="90"' in client.get("/store/").content.decode()
+
+
+def test_staff_print_and_email_the_checked_in_customer_card(client, checked_in, giulia):
+    from django.core import mail
+
+    _, card = giulia
+    page = client.get("/store/card/")
+    assert page.status_code == 200 and "Giulia Verdi" in page.content.decode() and "<svg" in page.content.decode()
+    sent = client.post("/store/", {"action": "email_card"})
+    assert sent.status_code == 302
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [checked_in.email]
+    assert card in mail.outbox[0].body.replace(" ", "")
+
+
+def test_no_card_to_print_without_a_check_in(client, associate):
+    client.force_login(associate)
+    assert client.get("/store/card/").status_code == 404
+
+
+def test_a_walk_in_consent_is_recorded_with_the_store(client, associate, store):
+    from customers.models import ConsentRecord
+
+    client.force_login(associate)
+    client.post("/store/", {"action": "walk_in", "walkin-name": "Sofia Blu", "walkin-phone": "+39 02 1234 5678",
+                            "walkin-marketing_sms": "on"})
+    customer = client.get("/store/").context["customer"]
+    consents = {(record.topic, record.granted, record.channel, record.store_id)
+                for record in ConsentRecord.objects.filter(customer=customer)}
+    assert ("sms", True, "store", store.pk) in consents
+
+
+def test_a_walk_in_with_someone_else_email_is_refused_beside_the_field(client, associate, giulia):
+    customer, _ = giulia
+    identity_attach(customer=customer, channel="email", value="giulia@example.it", verified=True)
+    client.force_login(associate)
+    page = client.post("/store/", {"action": "walk_in", "walkin-name": "Other", "walkin-email": "giulia@example.it"})
+    html = page.content.decode()
+    assert page.status_code == 400 and 'id="id_walkin-email_error"' in html and "already belongs" in html

@@ -48,6 +48,7 @@ MATRIX = {
     "profile-scan-upload": {"POST": SIGNED_IN},
     "store-desk": {"GET": STORE_STAFF},  # a fitting tablet's page: store staff only
     "store-finder": {"GET": EVERYONE},  # "find a store for a fitting"
+    "store-card": {"GET": set()},  # the tablet's checked-in customer's card: the world's staff have none open here
     "api:store-check-in-list": {"GET": STORE_STAFF, "POST": STORE_STAFF},
     "api:store-check-in-detail": {"GET": CHECKED_IN_STAFF, "DELETE": CHECKED_IN_STAFF},
     "api:store-pin": {"PUT": STORE_STAFF},
@@ -84,6 +85,7 @@ MATRIX = {
     # body data: only its owner through the API (admins have the Django admin)
     "api:measurement-set-foot": {"GET": {"owner"}},
     "api:measurement-set-list": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "api:measurement-set-estimate": {"POST": SIGNED_IN},  # the caller's own customer only: no object in the path
     "api:measurement-set-detail": {"GET": {"owner"}},
     "api:print-queue": {"GET": PRODUCTION},
     "api:print-export": {"POST": PRODUCTION},
