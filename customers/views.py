@@ -19,23 +19,19 @@ from config.exceptions import ApplicationError
 from config.jobs import BrokerUnavailable
 from config.ratelimits import attempts_count, attempts_limited
 from configurator.selectors import design_list_for_user, order_list_for_user, revision_latest, revision_latest_done
-from customers.forms import FootMeasurementsForm, SignUpForm
+from customers.forms import SignUpForm
 from customers.selectors import (
-    customer_find_for_store,
     measurement_set_list,
     measurement_set_presented,
     scan_list_for_user,
-    store_customer_checked_in,
 )
-from geometry.foot import MEASUREMENT_RANGES_MM
-from customers.models import Measurement, MeasurementSet
+from customers.models import Measurement
 from customers.roles import user_is_store_staff
 from customers.services import (
     account_sign_up,
     customer_get_or_create_for_user,
     guest_merge_into_account,
     guest_start,
-    measurement_set_record,
     scan_limits_text,
     scan_upload,
 )
@@ -159,103 +155,6 @@ def queue_unavailable(response: HttpResponse, error: BrokerUnavailable) -> HttpR
     response.status_code = 503
     response["Retry-After"] = str(error.wait)
     return response
-
-
-STORE_SESSION_KEY = "store_customer_id"
-
-
-def _store_staff_only(view):
-    """The fitting desk is for store staff: everyone else gets a 403."""
-
-    @login_required
-    def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not user_is_store_staff(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return guarded
-
-
-@_store_staff_only
-def store_desk(request: HttpRequest) -> HttpResponse:
-    """
-    The fitting tablet: check a customer in by loyalty card or email, then scan or measure their feet.
-
-    Staff see only the customer checked in on this tablet (kept in the session), never a list of customers.
-    A refused measurement keeps every typed value and shows each error beside its field.
-    """
-    error, status = "", 200
-    action = request.POST.get("action", "")
-    foot_forms = store_foot_forms(request.POST if action == "measure" else None)
-    if request.method == "POST":
-        try:
-            if action == "check_in":
-                customer = customer_find_for_store(
-                    email=request.POST.get("email", "").strip(), loyalty_card=request.POST.get("loyalty_card", "").strip()
-                )
-                request.session[STORE_SESSION_KEY] = customer.pk
-            elif action == "check_out":
-                request.session.pop(STORE_SESSION_KEY, None)
-            elif action == "scan":
-                customer = store_customer_checked_in(customer_id=request.session.get(STORE_SESSION_KEY))
-                scan_upload(customer=customer, uploaded_by=request.user, files=request.FILES.getlist("files"))
-            elif action == "measure":
-                customer = store_customer_checked_in(customer_id=request.session.get(STORE_SESSION_KEY))
-                if not store_measure(customer=customer, foot_forms=foot_forms):
-                    raise ApplicationError(_("Correct the measurements marked below; nothing was saved."))
-            return redirect("store-desk")
-        except ApplicationError as problem:
-            error, status = problem.message, 400
-        except BrokerUnavailable as problem:
-            error, status = str(problem.detail), 503
-        except Http404:
-            error, status = _("No customer with that loyalty card or email."), 404
-    customer_id = request.session.get(STORE_SESSION_KEY)
-    customer = store_customer_checked_in(customer_id=customer_id) if customer_id else None
-    context = {
-        "customer": customer, "error": error, "scan_limits": scan_limits_text(),
-        "measurement_rows": [
-            (Measurement.Kind(kind).label, foot_forms["left"][kind], foot_forms["right"][kind])
-            for kind in MEASUREMENT_RANGES_MM
-        ],
-        "measurement_errors": [
-            (f"{Measurement.Side(side).label} · {form[kind].label}", message)
-            for side, form in foot_forms.items() for kind in MEASUREMENT_RANGES_MM
-            for message in form[kind].errors
-        ],
-    }
-    if customer is not None:
-        sets = [measurement_set_presented(measurement_set=item) for item in measurement_set_list(customer=customer)[:5]]
-        for presented in sets:
-            presented["rows"] = _measurement_rows(presented)
-        context.update(measurement_sets=sets, scans=customer.scans.all()[:5])
-    response = render(request, "customers/store.html", context, status=status)
-    if status == 503:
-        response["Retry-After"] = str(BrokerUnavailable.wait)
-    return response
-
-
-def store_foot_forms(data) -> dict[str, FootMeasurementsForm]:
-    return {side: FootMeasurementsForm(data, side=side) for side in ("left", "right")}
-
-
-def store_measure(*, customer, foot_forms: dict[str, FootMeasurementsForm]) -> bool:
-    """Record the desk's measurements; False (errors on the forms) when a value or the feet as a whole are refused."""
-    if not all([form.is_valid() for form in foot_forms.values()]):  # a list: both feet are checked, all errors show
-        return False
-    feet = {side: form.foot() for side, form in foot_forms.items() if form.foot() is not None}
-    if not feet:
-        raise ApplicationError(_("Type the measurements of at least one foot."))
-    try:
-        measurement_set_record(customer=customer, feet=feet, source=MeasurementSet.Source.STORE)
-    except ApplicationError as problem:
-        # the feet as a whole (e.g. a girth that cannot go round that width): shown beside the field it names
-        _, side, kind = (problem.extra.get("field", "") + "..").split(".")[:3]
-        if side in foot_forms and kind in MEASUREMENT_RANGES_MM:
-            foot_forms[side].add_error(kind, problem.message)
-            return False
-        raise
-    return True
 
 
 # --- The golden record's pages: card, consent, timeline, export and erasure, possible duplicates ----------------
