@@ -1,6 +1,6 @@
 from django.urls import path
 
-from customers.api import views
+from customers.api import estimates, views
 
 urlpatterns = [
     path("me/", views.MeApi.as_view(), name="me"),
@@ -14,6 +14,7 @@ urlpatterns = [
         name="measurement-set-foot",
     ),
     path("measurement-sets/", views.MeasurementSetListCreateApi.as_view(), name="measurement-set-list"),
+    path("measurement-sets/estimate/", estimates.MeasurementSetEstimateApi.as_view(), name="measurement-set-estimate"),
     path(
         "measurement-sets/<int:measurement_set_id>/",
         views.MeasurementSetDetailApi.as_view(),
