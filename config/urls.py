@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 from django.views.i18n import JavaScriptCatalog
 
 from config.tokens import TokenApi
@@ -40,6 +41,7 @@ urlpatterns = [
          name="production-revisions-export"),
     path("healthz", pages.healthz, name="healthz"),
     path("s/<str:token>/", pages.design_shared, name="design-shared"),
+    path("measuring/", TemplateView.as_view(template_name="configurator/measuring.html"), name="measuring-guide"),
     path("profile/", account_pages.profile, name="profile"),
     path("profile/scans/", account_pages.profile_scan_upload, name="profile-scan-upload"),
     path("profile/card/", account_pages.loyalty_card, name="loyalty-card"),

@@ -62,3 +62,13 @@ test("a kept draft brings back only options the page knows, with values of their
   assert.equal(draftOptions(null, OPTIONS), null);
   assert.equal(draftOptions("text", OPTIONS), null);
 });
+
+test("a design built from an estimate opens on a set measured after it; otherwise on its own set", async () => {
+  const { initialMeasurementSet } = await import("../../static/js/studio/rules.js");
+  const scan = { id: 9, source: "scan", feet: {} };
+  const estimate = { id: 7, source: "estimate", feet: {} };
+  const older = { id: 3, source: "typed", feet: {} };
+  assert.equal(initialMeasurementSet({ measurement_sets: [scan, estimate, older], revision: { measurement_set: 7 } }), 9);
+  assert.equal(initialMeasurementSet({ measurement_sets: [estimate, older], revision: { measurement_set: 7 } }), 7);
+  assert.equal(initialMeasurementSet({ measurement_sets: [scan, older], revision: { measurement_set: 3 } }), 3);
+});

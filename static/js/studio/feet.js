@@ -88,6 +88,62 @@ export function setupFeet(ctx) {
     return el("div", { class: "control set-chooser" }, el("label", { for: id, class: "control-label", text: _("Use measurements") }), select, note, scanNote);
   }
 
+  const SYSTEMS = [["eu", () => _("EU")], ["uk", () => _("UK")], ["us_men", () => _("US men's")], ["us_women", () => _("US women's")]];
+  const FITTINGS = [["standard", () => _("standard")], ["narrow", () => _("narrow")], ["wide", () => _("wide")], ["extra_wide", () => _("extra wide")]];
+
+  /** "Start from my shoe size": the six measurements estimated by the server from a size, shown as an estimate. */
+  function buildSizeStart() {
+    const system = el("select", { id: "estimate-system", name: "estimate_system" }, SYSTEMS.map(([value, label]) => el("option", { value, text: label() })));
+    const size = el("input", { id: "estimate-size", name: "estimate_size", type: "text", inputmode: "decimal", autocomplete: "off", size: 5 });
+    const fitting = el("select", { id: "estimate-fitting", name: "estimate_fitting" }, FITTINGS.map(([value, label]) => el("option", { value, text: label() })));
+    const error = el("p", { class: "field-error", id: "estimate-error", role: "alert", hidden: true });
+    const button = el("button", { type: "button", class: "button secondary", id: "estimate-go", text: _("Estimate my measurements") });
+    size.setAttribute("aria-describedby", "estimate-help estimate-error");
+    button.addEventListener("click", async () => {
+      error.hidden = true;
+      const value = parseDecimal(size.value);
+      if (!Number.isFinite(value)) {
+        error.textContent = _("Enter your shoe size, like 42 or 8.5.");
+        error.hidden = false;
+        size.focus();
+        return;
+      }
+      button.disabled = true;
+      try {
+        const set = await api("POST", "/api/measurement-sets/estimate/", { system: system.value, size: value, fitting: fitting.value });
+        useNewSet(set);
+        ctx.revisions.request({ immediate: true, reason: "measurements" });
+      } catch (failure) {
+        error.textContent = failure.message || _("Something went wrong.");
+        error.hidden = false;
+      } finally {
+        button.disabled = false;
+      }
+    });
+    const row = (id, label, control) => el("div", { class: "estimate-field" }, el("label", { for: id, text: label }), control);
+    return el("details", { class: "size-start", id: "size-start" },
+      el("summary", { text: _("No tape measure? Start from my shoe size") }),
+      el("p", { class: "control-help", id: "estimate-help", text: _("We estimate the six measurements from your size and the proportions of 6,068 measured feet (ANSUR II). It is a starting point: measure or scan your feet for a closer fit.") }),
+      el("div", { class: "estimate-row" }, row("estimate-system", _("Size system"), system), row("estimate-size", _("Size"), size),
+        row("estimate-fitting", _("Width fitting"), fitting), button), error);
+  }
+
+  /** A set the server just recorded (an estimate): known from now on, chosen, and its feet in the form. */
+  function useNewSet(set) {
+    const feetOf = set.measurements || set.feet || {};
+    const known = { ...set, feet: feetOf, foot_urls: Object.fromEntries(Object.keys(feetOf).map((side) => [side, `/api/measurement-sets/${set.id}/foot/${side}.glb`])) };
+    if (!setOf(set.id)) sets.unshift(known);
+    const chooser = byId("measurement-set");
+    if (chooser && ![...chooser.options].some((option) => option.value === String(set.id))) chooser.prepend(el("option", { value: set.id, text: setLabel(known) }));
+    if (chooser) chooser.value = String(set.id);
+    store.set({ measurementSet: set.id, feet: { left: { ...(feetOf.left || {}) }, right: { ...(feetOf.right || {}) } } });
+    fillForm();
+    lockForScan();
+    updateSummary();
+    ctx.edits.markChange();
+    ctx.fit.syncFoot();
+  }
+
   /** Put the feet in the section; the form then holds only the measurements, the side and the Generate button. */
   function mount() {
     const { form } = ui;
@@ -97,6 +153,10 @@ export function setupFeet(ctx) {
     const setChooser = buildSetChooser();
     if (setChooser) feetSection.body.append(setChooser);
     feetSection.body.append(form);
+    ui.estimateNote = el("p", { class: "control-help estimate-note", id: "estimate-note", hidden: true },
+      _("These are estimated from your shoe size, not measured: measure your feet or upload a scan for a closer fit. A scan or a store measurement replaces them."));
+    form.before(ui.estimateNote);
+    feetSection.body.append(buildSizeStart());
     const sideSelect = form.querySelector("#side");
     ui.sideSelect = sideSelect;
     ui.sideControl = segmented({
@@ -144,6 +204,7 @@ export function setupFeet(ctx) {
 
   /** A scan's values are read-only: typing over them would silently swap the scanned foot for an avatar. */
   function lockForScan() {
+    if (ui.estimateNote) ui.estimateNote.hidden = setOf(store.state.measurementSet)?.source !== "estimate";
     const scanned = setOf(store.state.measurementSet)?.source === "scan";
     for (const input of ui.form.querySelectorAll("[name^='measurements.']")) input.readOnly = scanned;
     if (ui.scanNote) ui.scanNote.hidden = !scanned;
@@ -180,6 +241,7 @@ export function setupFeet(ctx) {
       if (!set || !SIDES.every((side) => sameFoot(set.feet?.[side], feet[side]))) {
         store.set({ measurementSet: null }); // typed values are new measurements, not the saved set
         chooser.value = "";
+        lockForScan();
       }
     }
     const message = inputProblem(input);

@@ -68,9 +68,17 @@ export function euSize(set) {
   return size.sizes?.eu?.label ?? null;
 }
 
-/** The measurement set the page starts with: the revision's, else the saved set equal to the feet shown, else none. */
+/**
+ * The measurement set the page starts with: the revision's, else the saved set equal to the feet shown, else none.
+ * An estimate from a shoe size gives way to a set measured after it (a scan, the store): sets come newest first.
+ */
 export function initialMeasurementSet({ measurement_sets: sets = [], revision = null, feet = {} }) {
-  if (revision?.measurement_set && sets.some((set) => set.id === revision.measurement_set)) return revision.measurement_set;
+  const own = sets.find((set) => set.id === revision?.measurement_set);
+  if (own?.source === "estimate") {
+    const measured = sets.slice(0, sets.indexOf(own)).find((set) => set.source !== "estimate");
+    if (measured) return measured.id;
+  }
+  if (own) return own.id;
   const same = sets.find((set) => SIDES.every((side) => sameFoot(set.feet?.[side], feet?.[side])));
   return same ? same.id : null;
 }

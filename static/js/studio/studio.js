@@ -38,6 +38,13 @@ function readDraft(key, options) {
   }
 }
 
+// The feet shown: the set in use when it is not the revision's (an estimate replaced by a later scan), else the page's.
+function feetOfSet(id) {
+  const set = (data.measurement_sets || []).find((item) => item.id === id);
+  const feet = set && data.revision && id !== data.revision.measurement_set ? set.feet : data.feet;
+  return { left: { ...(feet?.left || {}) }, right: { ...(feet?.right || {}) } };
+}
+
 const root = document.getElementById("studio");
 const data = JSON.parse(document.getElementById("studio-data").textContent);
 const optionList = data.options;
@@ -50,7 +57,7 @@ const draft = data.design ? null : readDraft(draftKey, optionList);
 const store = createStore({
   options: { ...initialOptions(optionList), ...(draft?.options || {}) },
   side: draft?.side || side,
-  feet: { left: { ...(data.feet?.left || {}) }, right: { ...(data.feet?.right || {}) } },
+  feet: feetOfSet(initialMeasurementSet(data)),
   measurementSet: initialMeasurementSet(data),
   design: data.design ? { ...data.design } : null,
   viewSide: side === "left" ? "left" : "right",
