@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from config.tokens import TokenApi
 from platform_api.views import ApiDocsPage, ApiSchemaApi
 from configurator import checkout_views as checkout_pages
+from configurator import checkout_views as checkout_pages
 from configurator import views as pages
 from customers import views as account_pages
 from production import views as production_pages
@@ -27,6 +28,10 @@ urlpatterns = [
     path("configure/<slug:slug>/", pages.configure, name="configure"),
     path("designs/", pages.design_list, name="design-list"),
     path("designs/<int:design_id>/", pages.design_detail, name="design-detail"),
+    path("checkout/<int:design_id>/", checkout_pages.checkout, name="checkout"),
+    path("orders/<int:order_id>/", checkout_pages.order_detail, name="order-detail"),
+    path("orders/<int:order_id>/pay/", checkout_pages.order_pay_page, name="order-pay-page"),
+    path("orders/<int:order_id>/cancel/", checkout_pages.order_cancel_page, name="order-cancel-page"),
     path("checkout/<int:design_id>/", checkout_pages.checkout, name="checkout"),
     path("orders/<int:order_id>/", checkout_pages.order_detail, name="order-detail"),
     path("orders/<int:order_id>/pay/", checkout_pages.order_pay_page, name="order-pay-page"),

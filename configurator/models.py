@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
@@ -125,25 +126,80 @@ class RevisionFile(models.Model):
 
 
 class Order(models.Model):
-    """A customer orders one finished revision; the price is fixed when the order is placed."""
+    """A customer orders one finished revision; the price is fixed when the order is placed.
+
+    The status changes only through `configurator.services.order_status_set`, which records an `OrderEvent`.
+    """
 
     class Status(models.TextChoices):
         PLACED = "placed", _("Placed")
+        PAID = "paid", _("Paid")
         IN_PRODUCTION = "in_production", _("In production")
+        PRINTED = "printed", _("Printed")
         SHIPPED = "shipped", _("Shipped")
+        READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pick-up")
+        DELIVERED = "delivered", _("Delivered")
         CANCELLED = "cancelled", _("Cancelled")
+
+    class Delivery(models.TextChoices):
+        UNSET = "", _("Not chosen yet")
+        SHIP = "ship", _("Delivery to an address")
+        PICKUP = "pickup", _("Pick-up in a store")
 
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="orders")
     design = models.ForeignKey(Design, on_delete=models.PROTECT, related_name="orders")
     revision = models.ForeignKey(DesignRevision, on_delete=models.PROTECT, related_name="orders")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLACED)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLACED)
     price = models.DecimalField(max_digits=9, decimal_places=2)
     currency = models.CharField(max_length=3, default="EUR")
+    # The quote's lines when the order was placed: [{"code": ..., "amount": "12.00"}]; labels are added when shown.
+    price_lines = models.JSONField(default=list, blank=True)
     delivery_earliest = models.DateField()
     delivery_latest = models.DateField()
+    # The language the customer ordered in: every email about this order is written in it.
+    language = models.CharField(max_length=10, blank=True)
+    # Chosen by the client once per checkout: a double click or a retried request returns the same order.
+    checkout_token = models.CharField(max_length=64, blank=True)
+    delivery_method = models.CharField(max_length=8, choices=Delivery.choices, blank=True, default=Delivery.UNSET)
+    delivery_name = models.CharField(max_length=200, blank=True)
+    delivery_line1 = models.CharField(max_length=200, blank=True)
+    delivery_line2 = models.CharField(max_length=200, blank=True)
+    delivery_postcode = models.CharField(max_length=20, blank=True)
+    delivery_city = models.CharField(max_length=100, blank=True)
+    delivery_country = models.CharField(max_length=2, blank=True)  # ISO 3166-1 alpha-2
+    delivery_phone = models.CharField(max_length=40, blank=True)
+    pickup_store = models.ForeignKey("stores.Store", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="pickup_orders")
+    payment_provider = models.CharField(max_length=200, blank=True)
+    payment_reference = models.CharField(max_length=200, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        # Pressing "Order" twice (or a retried request) must not order the same revision twice.
-        constraints = [models.UniqueConstraint(fields=["customer", "revision"], name="unique_order_per_revision")]
+        # The same design may be ordered again (a second pair); one checkout (its token) makes one order.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "checkout_token"], condition=~models.Q(checkout_token=""),
+                name="unique_order_per_checkout_token",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.design}"
+
+
+class OrderEvent(models.Model):
+    """One change of an order's status: who made it, when, and why."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=20, choices=Order.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]

@@ -134,6 +134,39 @@ def order_list_for_user(*, user: User) -> QuerySet[Order]:
     return orders.filter(customer__user=user)
 
 
+def order_get_for_user(*, order_id: int, user: User) -> Order:
+    """One order the user may see: their own, any for production and admins, and for store staff those to be
+    collected at their store. Anyone else gets a 404, so ids do not reveal that an order exists."""
+    order = order_list_for_user(user=user).filter(pk=order_id).first()
+    if order is None and user.is_authenticated:
+        from stores.selectors import staff_membership_get  # the stores app says who works where
+
+        membership = staff_membership_get(user=user)
+        if membership is not None:
+            order = (Order.objects.select_related("design__template", "revision")
+                     .filter(pk=order_id, pickup_store_id=membership.store_id).first())
+    if order is None:
+        raise Http404("No such order.")
+    return order
+
+
+def order_get_by_checkout_token(*, customer, token: str) -> Order | None:
+    """The order one checkout already made, if any (an empty token never matches)."""
+    token = (token or "").strip()
+    return Order.objects.filter(customer=customer, checkout_token=token).first() if token else None
+
+
+def order_price_lines(*, order: Order) -> list[dict]:
+    """The order's price lines as placed, each with its label in the active language."""
+    from configurator.pricing import line_label
+
+    return [{**line, "label": line_label(line)} for line in order.price_lines]
+
+
+def order_events(*, order: Order) -> QuerySet:
+    return order.events.select_related("actor")
+
+
 def revision_file_get_for_user(*, revision_id: int, side: str, name: str, user: User) -> RevisionFile:
     revision = revision_get_for_user(revision_id=revision_id, user=user)
     found = revision.files.filter(side=side, name=name).first()

@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from config.exceptions import ApplicationError
 from config.parsers import INT64_MAX
+from configurator.api.orders import OrderOutputSerializer
 from configurator.fit_text import report_translated
 from geometry import registry
 from configurator.models import DesignRevision, Order
@@ -14,6 +15,7 @@ from configurator.selectors import (
     design_get_by_share_token,
     design_get_for_user,
     design_list_for_user,
+    order_get_by_checkout_token,
     order_list_for_user,
     product_get,
     product_list,
@@ -229,20 +231,6 @@ class ProductModelApi(PublicCacheMixin, APIView):
         return response
 
 
-class OrderOutputSerializer(serializers.ModelSerializer):
-    product = serializers.CharField(source="design.template.name")
-    design_name = serializers.CharField(source="design.__str__")
-    revision_number = serializers.IntegerField(source="revision.number")
-    status_label = serializers.CharField(source="get_status_display")
-
-    class Meta:
-        model = Order
-        fields = [
-            "id", "design", "revision", "revision_number", "product", "design_name", "status", "status_label",
-            "price", "currency", "delivery_earliest", "delivery_latest", "created_at",
-        ]
-
-
 class OrderListFilters(ListFilters):
     status = serializers.ChoiceField(required=False, choices=Order.Status.choices)
     design = serializers.IntegerField(required=False, min_value=1, max_value=INT64_MAX, help_text="A design's id.")
@@ -253,6 +241,8 @@ class OrderListCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         design = serializers.IntegerField()
         revision = serializers.IntegerField()
+        # chosen by the client once per checkout: the same token again returns the same order (200)
+        checkout_token = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
 
     def get(self, request):
         orders = OrderListFilters.apply(request=request, queryset=order_list_for_user(user=request.user))
@@ -265,8 +255,12 @@ class OrderListCreateApi(APIView):
         data = payload.validated_data
         design = design_get_for_user(design_id=data["design"], user=request.user, for_write=True)
         revision = revision_get_for_user(revision_id=data["revision"], user=request.user)
-        order = order_place(design=design, revision=revision)
-        return Response(OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED)
+        repeated = order_get_by_checkout_token(customer=design.customer, token=data["checkout_token"])
+        order = order_place(design=design, revision=revision, checkout_token=data["checkout_token"],
+                            actor=request.user, channel="api")
+        created = repeated is None
+        return Response(OrderOutputSerializer(order, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class RevisionListFilters(ListFilters):

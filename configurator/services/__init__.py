@@ -9,7 +9,17 @@ from configurator.services.designs import (
     product_model_glb,
     quote_compute,
 )
-from configurator.services.orders import order_place
+from configurator.services.orders import (
+    ORDER_TRANSITIONS,
+    OrderPermissionDenied,
+    order_cancel,
+    order_delivery_set,
+    order_email_send,
+    order_pay,
+    order_place,
+    order_status_allowed,
+    order_status_set,
+)
 from configurator.services.revisions import (
     SIDE_CHOICES,
     RevisionSuperseded,

@@ -10,13 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.exceptions import ApplicationError
-from configurator import pricing
 from configurator.models import (
     Design,
     DesignRevision,
     ProductTemplate,
 )
 from configurator.selectors import revision_latest_done
+from configurator.services.quotes import quote_estimate  # grams and machine time, cached per option set
 from configurator.services.revisions import options_of, params_by_side_parse, revision_request, sides_parse
 from geometry import export, registry
 from geometry.foot import TYPICAL_FOOT_MM
@@ -62,7 +62,8 @@ def quote_compute(*, product: ProductTemplate, options: Mapping[str, Any], side:
         product_key=product.generator_key, options=options, feet={name: TYPICAL_FOOT_MM for name in sides}, sides=sides
     )
     chosen = options_of(next(iter(params_by_side.values())))
-    return pricing.quote(base_price=product.base_price, options=chosen, sides=sides).to_dict(product.currency)
+    return quote_estimate(product_key=product.generator_key, base_price=product.base_price,
+                          params_by_side=params_by_side, options=chosen).to_dict(product.currency)
 
 
 def design_delete(*, design: Design) -> None:

@@ -107,15 +107,16 @@ def test_nothing_finished_cannot_be_shared(api_client, shopper, revision):
     assert refused.status_code == 400 and refused.json()["field"] == "revision"
 
 
-def test_ordering_twice_is_one_order_at_the_quoted_price(api_client, shopper, revision):
+def test_ordering_again_is_a_new_order_but_one_checkout_is_one_order(api_client, shopper, revision):
+    # issue 10: a second identical pair can be ordered; a double click (same checkout token) still orders once
     api_client.force_authenticate(shopper)
-    first = api_client.post("/api/orders/", {"design": revision.design_id, "revision": revision.pk}, format="json")
-    second = api_client.post("/api/orders/", {"design": revision.design_id, "revision": revision.pk}, format="json")
-    assert first.json()["id"] == second.json()["id"] and Order.objects.count() == 1
-    quote = api_client.post(
-        "/api/quote/", {"product": "insole", "parameters": revision.parameters, "side": "right"}, format="json"
-    ).json()
-    assert first.json()["price"] == quote["price"]["amount"]
+    body = {"design": revision.design_id, "revision": revision.pk}
+    first = api_client.post("/api/orders/", {**body, "checkout_token": "c-1"}, format="json")
+    repeated = api_client.post("/api/orders/", {**body, "checkout_token": "c-1"}, format="json")
+    again = api_client.post("/api/orders/", body, format="json")
+    assert first.status_code == 201 and repeated.status_code == 200 and again.status_code == 201
+    assert first.json()["id"] == repeated.json()["id"] != again.json()["id"] and Order.objects.count() == 2
+    assert first.json()["price"] == again.json()["price"]
 
 
 def test_an_unfinished_revision_cannot_be_ordered(api_client, shopper, revision):
