@@ -34,6 +34,7 @@ hours inner outer side sides covered uncovered estimate estimated estimates own
 ALLOWED = {
     "sartoria", "tpu", "pla", "petg", "nylon", "pa12", "mondopoint", "eu", "uk", "us", "stl", "obj", "ply", "zip",
     "glb", "ansur", "mm", "cm", "g", "h", "min", "demo", "english", "italiano", "qr", "id", "api", "json", "png",
+    "account", "password", "navy",  # Italian uses these English words ("Crea un account", "Blu navy")
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 

@@ -58,7 +58,7 @@ export function setupFit(ctx) {
         fitBody.append(el("figure", { class: "fit-map" }, el("img", { src: fitPng.url, loading: "lazy",
           alt: interpolate(_("Clearance map of the %(side)s: where the shoe is tight or loose."), { side: sideName.toLowerCase() }) }),
           el("figcaption", {},
-            el("span", { text: _("Clearance between your foot and the shoe") }), " ",
+            el("span", { text: _("Clearance between your foot and the shoe") }), el("br"),
             el("span", { class: "hint", text: shoe ? _("Above: seen from above. Below: seen from the outer side.") : _("Above: seen from above. Below: seen from the inner side.") }),
             el("ul", { class: "fit-legend", id: "fit-legend" }, LEGEND.map(([key, colour, label]) =>
               el("li", { "data-legend": key }, el("span", { class: "fit-swatch", style: `background: ${colour}`, "aria-hidden": "true" }), el("span", { text: label() })))))));
