@@ -229,6 +229,7 @@ class _Plate:
     layout: PlateLayout = field(default_factory=PlateLayout)
     placed: list[shapely.Polygon] = field(default_factory=list)
     free_area_mm2: float = 0.0
+    smallest_refused_mm2: float = math.inf  # the smallest outline that found no room since the last part was added
     _spectrum: np.ndarray | None = None
 
     def spectrum(self) -> np.ndarray:
@@ -241,13 +242,14 @@ class _Plate:
                 if self.placed else shapely.Polygon()
             occupied = _raster(grown, (rows, cols), origin, self.pixel_mm) if self.placed \
                 else np.zeros((rows, cols), np.float32)
-            self._spectrum = sfft.rfft2(occupied, s=self.fft_shape, workers=1)
+            self._spectrum = sfft.rfft2(occupied.astype(np.float32), s=self.fft_shape, workers=1)
         return self._spectrum
 
     def add(self, placement: Placement, placed: shapely.Polygon) -> None:
         self.layout.placements.append(placement)
         self.placed.append(placed)
         self.free_area_mm2 -= placed.area
+        self.smallest_refused_mm2 = math.inf
         self._spectrum = None
 
     def clear_of(self, placed: shapely.Polygon) -> bool:
@@ -270,19 +272,22 @@ def _best_position(plate: _Plate, turned: shapely.Polygon, angle_deg: float,
     width, height = maxx - minx, maxy - miny
     if width > plate.bed_mm[0] or height > plate.bed_mm[1]:
         return None
+    if not plate.placed:  # an empty plate: the bottom-left corner, no raster needed
+        placed = shapely.affinity.translate(turned, -minx, -miny)
+        return height * 1e4 + width, Placement("", float(-minx), float(-miny), float(angle_deg)), placed
     key = id(turned)
     if key not in kernels:
         rows, cols = math.ceil(height / px) + 2 * pad, math.ceil(width / px) + 2 * pad
         mask = _raster(turned, (rows, cols), (minx - pad * px, miny - pad * px), px)
         # flipped, so the convolution below is the cross-correlation of the plate with the part
-        kernels[key] = (sfft.rfft2(mask[::-1, ::-1], s=plate.fft_shape, workers=1), mask.shape)
-    spectrum, (k_rows, k_cols) = kernels[key]
-    # hits[ty, tx] = number of pixels the part, moved by (tx, ty) pixels, shares with the grown occupied area
-    full = sfft.irfft2(plate.spectrum() * spectrum, s=plate.fft_shape, workers=1)
+        # conjugated: the product below is the (circular) cross-correlation of the plate with the part
+        kernels[key] = np.conj(sfft.rfft2(mask.astype(np.float32), s=plate.fft_shape, workers=1))
+    # hits[ty, tx] = number of pixels the part, moved by (tx, ty) pixels, shares with the grown occupied area;
+    # for every offset that keeps the part on the bed the kernel ends inside the padded plate, so nothing wraps
+    full = sfft.irfft2(plate.spectrum() * kernels[key], s=plate.fft_shape, workers=1)
     n_ty = math.floor((plate.bed_mm[1] - height) / px + 1e-9) + 1
     n_tx = math.floor((plate.bed_mm[0] - width) / px + 1e-9) + 1
-    # the correlation at offset t sits at index t + (kernel size - 1) of the full convolution
-    hits = full[k_rows - 1:k_rows - 1 + n_ty, k_cols - 1:k_cols - 1 + n_tx]
+    hits = full[:n_ty, :n_tx]
     free_ty, free_tx = np.nonzero(hits < 0.5)
     if len(free_ty) == 0:
         return None
@@ -353,21 +358,24 @@ def pack(parts: Sequence[PackPart], *, bed_mm: tuple[float, float], spacing_mm: 
     pad = math.ceil(_RASTER_GROW_PX) + 2
     rows = math.ceil(bed_mm[1] / resolution_mm) + 2 * pad
     cols = math.ceil(bed_mm[0] / resolution_mm) + 2 * pad
-    # room for the full linear convolution of the plate with any part that fits it
-    fft_shape = (sfft.next_fast_len(2 * rows, real=True), sfft.next_fast_len(2 * cols, real=True))
+    # the padded plate and a little slack: a part that fits the bed fits this grid, so correlations do not wrap
+    fft_shape = (sfft.next_fast_len(rows + 2, real=True), sfft.next_fast_len(cols + 2, real=True))
     plates: list[_Plate] = []
     # largest first; the key breaks ties so the result does not depend on the input order
     for part in sorted(parts, key=lambda p: (-round(p.outline.area, 3), p.key)):
         chosen = None
-        kernels: dict = {}  # this part's rotated rasters' spectra (a few MB each): reused across plates, then dropped
+        kernels: dict = {}  # this part's rotated rasters' spectra (about 1 MB each): reused across plates, then dropped
         for plate in plates[-open_plates:]:
-            if plate.free_area_mm2 < part.outline.area:
+            # no room by area, or a part no larger already found none on this plate as it is (parts come
+            # largest first, so this skips the plates that are full for the rest of the batch)
+            if plate.free_area_mm2 < part.outline.area or part.outline.area >= 0.98 * plate.smallest_refused_mm2:
                 continue
             candidates = [found for angle, shape in turned[part.key]
                           if (found := _best_position(plate, shape, angle, kernels)) is not None]
             if candidates:
                 chosen = plate, min(candidates, key=lambda c: c[0])
                 break
+            plate.smallest_refused_mm2 = min(plate.smallest_refused_mm2, part.outline.area)
         if chosen is None:
             plate = _Plate(bed_mm, spacing_mm, resolution_mm, pad, fft_shape,
                            free_area_mm2=bed_mm[0] * bed_mm[1])
