@@ -78,6 +78,11 @@ TEMPLATES = [
 ASGI_APPLICATION = "config.asgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # Keep PostgreSQL connections between requests (a new one per request and per socket's user look-up cost more
+    # than the query under load: bench/bench_load.py), checked before reuse.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a Celery worker process in the integration tests sees the test data; one per
     # test process, so that two test runs in one checkout never share (and destroy) each other's database.
@@ -211,6 +216,8 @@ CELERY_BEAT_SCHEDULE = {
                         "options": {"expires": SARTORIA_JOB_SWEEP_SECONDS}},
     "scans-sweep": {"task": "customers.tasks.scans_sweep_task", "schedule": SARTORIA_JOB_SWEEP_SECONDS,
                     "options": {"expires": SARTORIA_JOB_SWEEP_SECONDS}},
+    "idempotency-keys-purge": {"task": "platform_api.tasks.idempotency_keys_purge_task", "schedule": 3600,
+                               "options": {"expires": 3600}},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # Scans are parsed only in the worker, in a child process with these limits (customers/scan_sandbox.py).

@@ -1,4 +1,5 @@
 from channels.db import database_sync_to_async
+from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from configurator.progress import customer_access_group, design_progress_group
@@ -102,8 +103,11 @@ class DesignProgressConsumer(AsyncJsonWebsocketConsumer):
             return
         self.viewers[event["channel"]] = event["viewer"]
         # tell the newcomer we are here too
-        await self.channel_layer.send(event["channel"], {"type": "presence.here", "channel": self.channel_name,
-                                                         "viewer": self.viewer})
+        try:
+            await self.channel_layer.send(event["channel"], {"type": "presence.here", "channel": self.channel_name,
+                                                             "viewer": self.viewer})
+        except ChannelFull:  # presence is best effort: a crowded newcomer must not close this socket
+            pass
         await self.send_presence()
 
     async def presence_here(self, event):

@@ -162,3 +162,14 @@ def test_concurrent_requests_with_one_key_create_once(shopper, products):
     assert len({answer.json()["id"] for answer in answers}) == 1
     assert sum(answer.has_header("Idempotent-Replayed") for answer in answers) == 5
     assert Design.objects.filter(customer=shopper.customer).count() == 1
+
+
+def test_the_hourly_purge_task_changes_nothing_the_second_time(api_client, shopper, products):
+    from platform_api.tasks import idempotency_keys_purge_task
+
+    api_client.force_authenticate(shopper)
+    _post(api_client, "/api/v1/designs/", {"product": "insole"}, "old")
+    IdempotencyKey.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    idempotency_keys_purge_task()
+    idempotency_keys_purge_task()
+    assert not IdempotencyKey.objects.exists()
