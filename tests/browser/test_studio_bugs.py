@@ -13,7 +13,7 @@ from tests.browser.test_shopper_journeys import BUILD_TIMEOUT_MS, FEET, sign_up,
 
 pytestmark = pytest.mark.slow
 
-DATE = r"\b\d{1,2} [A-Za-z]{3}\.? \d{4}\b"  # the one date format of the pages: "2 Dec 2026", "2 dic 2026"
+DATE = r"\b\d{1,2} [A-Za-z]{3}\.? \d{4}\b(, \d{2}:\d{2})?"  # the one date format: "2 Dec 2026" (", 14:05" in a timeline)
 
 
 def design_revisions(page) -> list[dict]:
