@@ -61,16 +61,19 @@ def _actor_works_at_pickup_store(actor: AbstractBaseUser | None, order: Order) -
     return membership is not None and membership.store_id == order.pickup_store_id
 
 
-def order_status_allowed(*, order: Order, status: str, actor: AbstractBaseUser | None) -> bool:
-    """Whether `actor` may move `order` to `status` now (None is the system: payment callbacks, tasks)."""
-    if status not in ORDER_TRANSITIONS.get(order.status, ()):
-        return False
-    if actor is None or _actor_is_staff(actor):
+def _actor_may_set(*, order: Order, status: str, actor: AbstractBaseUser | None) -> bool:
+    """The role's part of the rule, whatever the order's status: who may ever set `status` on this order."""
+    if actor is None or _actor_is_staff(actor):  # None is the system: payment callbacks, tasks
         return True
     if status == S.CANCELLED:
         return _actor_is_owner(actor, order)
     # the store hands a pick-up order over to the customer
-    return status == S.DELIVERED and order.status == S.READY_FOR_PICKUP and _actor_works_at_pickup_store(actor, order)
+    return status == S.DELIVERED and _actor_works_at_pickup_store(actor, order)
+
+
+def order_status_allowed(*, order: Order, status: str, actor: AbstractBaseUser | None) -> bool:
+    """Whether `actor` may move `order` to `status` now: the lifecycle allows it and their role does."""
+    return status in ORDER_TRANSITIONS.get(order.status, ()) and _actor_may_set(order=order, status=status, actor=actor)
 
 
 def _language_of(order: Order) -> str:
@@ -149,6 +152,8 @@ def order_status_set(*, order: Order, status: str, actor: AbstractBaseUser | Non
             {"field": "status", "value": status, "allowed": list(S.values)},
         )
     order = Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
+    if not _actor_may_set(order=order, status=status, actor=actor):
+        raise OrderPermissionDenied(_("You may not mark this order as %(target)s.") % {"target": S(status).label.lower()})
     if order.status == status:  # a repeated request (double click, retried message) changes nothing
         return order
     allowed = ORDER_TRANSITIONS[order.status]
@@ -160,8 +165,6 @@ def order_status_set(*, order: Order, status: str, actor: AbstractBaseUser | Non
             message = _("An order that is %(status)s cannot become %(target)s.") % {
                 "status": order.get_status_display().lower(), "target": S(status).label.lower()}
         raise ApplicationError(message, {"field": "status", "value": status, "allowed": list(allowed)})
-    if not order_status_allowed(order=order, status=status, actor=actor):
-        raise OrderPermissionDenied(_("You may not mark this order as %(target)s.") % {"target": S(status).label.lower()})
     return _status_apply(order=order, status=status, actor=actor, note=note)
 
 

@@ -72,6 +72,15 @@ MATRIX = {
     "api:product-model": {"GET": EVERYONE},
     "api:quote": {"POST": EVERYONE},
     "api:order-list": {"GET": SIGNED_IN, "POST": OWNER_AND_ADMIN},
+    # one order: its owner and the makers; store staff only for orders collected at their store (not this one)
+    "api:order-detail": {"GET": MAKERS, "PATCH": MAKERS},
+    "api:order-pay": {"POST": PRODUCTION},  # a payment taken outside the web checkout; the owner pays on the page
+    "api:order-cancel": {"POST": MAKERS},
+    "api:order-status": {"POST": PRODUCTION},
+    "checkout": {"GET": OWNER_AND_ADMIN, "POST": OWNER_AND_ADMIN},
+    "order-detail": {"GET": MAKERS},
+    "order-pay-page": {"GET": OWNER_AND_ADMIN, "POST": OWNER_AND_ADMIN},
+    "order-cancel-page": {"POST": MAKERS},
     "api:design-duplicate": {"POST": OWNER_AND_ADMIN},
     "api:design-share": {"POST": OWNER_AND_ADMIN, "DELETE": OWNER_AND_ADMIN},
     "api:shared-revision-file": {"GET": EVERYONE},
@@ -164,7 +173,7 @@ def world(db, shopper, other_shopper, production_user, admin_user, products):
         finished_at=timezone.now())
     for name in ("insole.glb", "preview.png", "insole.3mf"):
         revision_file_store(revision=revision, side="right", name=name, content=f"content of {name}".encode())
-    order_place(design=design, revision=revision)
+    order = order_place(design=design, revision=revision)
     design = design_share(design=design, revision=revision)
     scan = FootScan.objects.create(customer=shopper.customer, uploaded_by=shopper)
     production_ids = production_world(revision=revision)  # a plate, a job on it and an export of it
@@ -176,7 +185,7 @@ def world(db, shopper, other_shopper, production_user, admin_user, products):
     kwargs = {"slug": "insole", "design_id": design.pk, "revision_id": revision.pk, "side": "right",
               "name": "preview.png", "token": design.share_token, "scan_id": scan.pk,
               "measurement_set_id": measurement_set.pk, "uidb64": "MQ", "check_in_id": check_in.pk,
-              "suggestion_id": suggestion.pk, "merge_id": merge.pk, **production_ids}
+              "suggestion_id": suggestion.pk, "merge_id": merge.pk, "order_id": order.pk, **production_ids}
     return users, kwargs
 
 
@@ -205,6 +214,7 @@ def allowed(response) -> bool:
 BODIES = {
     ("api:order-list", "POST"): lambda kwargs: {"design": kwargs["design_id"], "revision": kwargs["revision_id"]},
     ("api:revision-list", "POST"): {"measurements": FEET, "side": "right"},
+    ("api:order-status", "POST"): {"status": "printed"},
     ("api:design-detail", "PATCH"): {"name": "renamed"},
     ("api:me-erase", "POST"): {"password": "not the password"},
 }
