@@ -272,6 +272,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # `check --deploy` need not build the schema: tests/api/test_schema.py fails on any schema warning instead
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # several models have a `status`: each choice set gets its own name in the schema
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "configurator.models.Order.Status",
+        "RevisionStatusEnum": "configurator.models.DesignRevision.Status",
+        "ScanStatusEnum": "customers.models.FootScan.Status",
+    },
 }
 # How long an Idempotency-Key and the answer it replays are kept (platform_api/services.py).
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("SARTORIA_IDEMPOTENCY_KEY_HOURS", default=24)

@@ -67,11 +67,20 @@ def _side_model(
     return _SideModel(artifacts, params, parts, materials, timings)
 
 
+def previews_render(parts: Mapping[str, trimesh.Trimesh], materials: Mapping[str, dict], *, renderer: str = "auto"
+                    ) -> dict[str, bytes]:
+    """The product's pictures by file name (``preview.png`` is the main one), each part in its colour."""
+    colored = [(parts[part], materials[part]["color"]) for part in parts]
+    return {("preview.png" if angle == MAIN_PREVIEW else f"preview-{angle}.png"): png
+            for angle, png in render.views(colored, renderer=renderer).items()}
+
+
 def _side_finish(
     product_key: str, model: _SideModel, progress: ProgressCallback, foot_mesh: trimesh.Trimesh | None = None,
-    renderer: str = "auto",
+    renderer: str = "auto", previews: bool = True,
 ) -> SideArtifacts:
-    """Print files, previews, and the checks of what was built: printability, the fit on the foot, the report."""
+    """Print files, previews (unless a previews worker renders them later), and the checks of what was built:
+    printability, the fit on the foot, the report."""
     artifacts, parts, materials, timings = model.artifacts, model.parts, model.materials, model.timings
     started = time.perf_counter()
     artifacts.files[f"{product_key}.3mf"] = export.to_3mf_parts(
@@ -82,12 +91,12 @@ def _side_finish(
     timings["export_seconds"] += time.perf_counter() - started
     progress("print files exported", 0.2)
 
-    started = time.perf_counter()
-    colored = [(parts[part], materials[part]["color"]) for part in parts]
-    for angle, png in render.views(colored, renderer=renderer).items():
-        artifacts.files["preview.png" if angle == MAIN_PREVIEW else f"preview-{angle}.png"] = png
-    timings["preview_seconds"] = time.perf_counter() - started
-    progress("previews rendered", 0.5)
+    timings["preview_seconds"] = 0.0
+    if previews:
+        started = time.perf_counter()
+        artifacts.files.update(previews_render(parts, materials, renderer=renderer))
+        timings["preview_seconds"] = time.perf_counter() - started
+        progress("previews rendered", 0.5)
 
     started = time.perf_counter()
     printable = printability.printability_report(parts, materials=materials)
@@ -147,6 +156,7 @@ def sides_build(
     on_models: Callable[[dict[str, SideArtifacts]], None] | None = None,
     foot_meshes: Mapping[str, trimesh.Trimesh] | None = None,
     renderer: str = "auto",
+    previews: bool = True,
 ) -> dict[str, SideArtifacts]:
     """
     Build every requested side: first every side's model and print files, then previews and checks.
@@ -169,6 +179,9 @@ def sides_build(
       built from its six measurements and checked on their avatar.
     renderer : str
       The preview renderer, see :func:`geometry.render.views` (the app passes its setting).
+    previews : bool
+      False leaves the pictures out, for a previews worker to render from the stored parts
+      (:func:`previews_render`); everything else is the same.
     """
     count = len(params_by_side)
 
@@ -190,7 +203,7 @@ def sides_build(
             on_models({side: models[side].artifacts})
     return {
         side: _side_finish(product_key, model, side_progress(index, side, (0.4, 1.0)), (foot_meshes or {}).get(side),
-                            renderer)
+                            renderer, previews)
         for index, (side, model) in enumerate(models.items())
     }
 

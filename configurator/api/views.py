@@ -1,10 +1,11 @@
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from config.downloads import stored_file_response
 from config.exceptions import ApplicationError
 from config.parsers import INT64_MAX
 from configurator.api.orders import OrderOutputSerializer
@@ -14,6 +15,7 @@ from configurator.models import DesignRevision, Order
 from configurator.selectors import (
     design_get_by_share_token,
     design_get_for_user,
+    design_list_for_customer,
     design_list_for_user,
     order_get_by_checkout_token,
     order_list_for_user,
@@ -23,6 +25,7 @@ from configurator.selectors import (
     revision_file_get_shared,
     revision_get_for_user,
     revision_list_for_design,
+    revision_requested_by_presented,
 )
 from configurator.services import (
     design_create,
@@ -41,6 +44,8 @@ from platform_api.caching import PublicCacheMixin
 from platform_api.filters import ListFilters
 from platform_api.idempotency import idempotent
 from platform_api.pagination import list_response
+from stores.selectors import customer_checked_in_get, staff_membership_get
+from stores.services import staff_lookup_record, staff_revision_record
 
 
 class ProductOutputSerializer(serializers.Serializer):
@@ -79,13 +84,18 @@ class RevisionOutputSerializer(serializers.ModelSerializer):
     design = serializers.IntegerField(source="design_id")
     files = serializers.SerializerMethodField()
     report = serializers.SerializerMethodField()
+    requested_by = serializers.SerializerMethodField()
 
     class Meta:
         model = DesignRevision
         fields = [
             "id", "design", "number", "params_hash", "parameters", "measurements", "sides", "measurement_set",
             "status", "failure_reason", "report", "created_at", "started_at", "finished_at", "files",
+            "requested_by", "requested_at",
         ]
+
+    def get_requested_by(self, revision) -> dict:
+        return revision_requested_by_presented(revision=revision)
 
     def get_report(self, revision) -> dict:
         return report_translated(revision.report)
@@ -133,11 +143,26 @@ class DesignListFilters(ListFilters):
 
 
 class DesignListCreateApi(APIView):
+    """Own designs; store staff pass `customer` for a customer checked in at their store (else 404)."""
+
     class InputSerializer(serializers.Serializer):
         product = serializers.SlugField()
         name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+        customer = serializers.IntegerField(required=False, min_value=1, max_value=INT64_MAX)
+
+    class FilterSerializer(serializers.Serializer):
+        customer = serializers.IntegerField(required=False, min_value=1, max_value=INT64_MAX)
 
     def get(self, request):
+        query = self.FilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        if "customer" in query.validated_data:
+            designs = design_list_for_customer(customer_id=query.validated_data["customer"], user=request.user)
+            if staff_membership_get(user=request.user) is not None:
+                staff_lookup_record(staff=request.user, customer=customer_checked_in_get(
+                    customer_id=query.validated_data["customer"], user=request.user), what="designs")
+            designs = DesignListFilters.apply(request=request, queryset=designs)
+            return list_response(request=request, view=self, queryset=designs, serializer_class=DesignOutputSerializer)
         designs = DesignListFilters.apply(request=request, queryset=design_list_for_user(user=request.user))
         return list_response(request=request, view=self, queryset=designs, serializer_class=DesignOutputSerializer)
 
@@ -146,7 +171,11 @@ class DesignListCreateApi(APIView):
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         template = product_get(slug=payload.validated_data["product"])
-        customer = customer_get_or_create_for_user(user=request.user)
+        if "customer" in payload.validated_data:  # store staff start a design for the checked-in customer
+            customer = customer_checked_in_get(customer_id=payload.validated_data["customer"], user=request.user)
+            staff_lookup_record(staff=request.user, customer=customer, what="design_started")
+        else:
+            customer = customer_get_or_create_for_user(user=request.user)
         design = design_create(customer=customer, template=template, name=payload.validated_data["name"])
         return Response(DesignOutputSerializer(design).data, status=status.HTTP_201_CREATED)
 
@@ -157,6 +186,8 @@ class DesignDetailApi(APIView):
 
     def get(self, request, design_id: int):
         design = design_get_for_user(design_id=design_id, user=request.user)
+        if design.customer.user_id != request.user.pk and staff_membership_get(user=request.user) is not None:
+            staff_lookup_record(staff=request.user, customer=design.customer, what=f"design {design.pk}")
         revisions = RevisionOutputSerializer(revision_list_for_design(design=design, user=request.user), many=True, context={"request": request})
         return Response({**DesignOutputSerializer(design, context={"request": request}).data, "revisions": revisions.data})
 
@@ -290,10 +321,12 @@ class RevisionListRequestApi(APIView):
 
     @idempotent
     def post(self, request, design_id: int):
-        design = design_get_for_user(design_id=design_id, user=request.user, for_write=True)
+        design = design_get_for_user(design_id=design_id, user=request.user, for_write=True, store_work=True)
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
+        for_customer = design.customer.user_id != request.user.pk and staff_membership_get(user=request.user) is not None
+        channel = "store" if for_customer else "api" if request.auth is not None else "web"
         revision = revision_request_with_measurements(
             design=design,
             user=request.user,
@@ -302,7 +335,11 @@ class RevisionListRequestApi(APIView):
             measurement_set_id=data.get("measurement_set"),
             side=data["side"],
             first_side=data.get("show_first"),
+            requested_channel=channel,
         )
+        if for_customer:
+            staff_revision_record(staff=request.user, customer=design.customer, design_id=design.pk,
+                                  revision_id=revision.pk)
         return Response(
             RevisionOutputSerializer(revision, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
         )
@@ -323,11 +360,8 @@ class RevisionFileApi(APIView):
     def get(self, request, revision_id: int, side: str, name: str):
         stored = revision_file_get_for_user(revision_id=revision_id, side=side, name=name, user=request.user)
         filename = f"sartoria-{stored.revision.design_id}-r{stored.revision.number}-{side}-{name}"
-        return FileResponse(
-            stored.file.open("rb"),
-            content_type=CONTENT_TYPES[stored.kind],
-            as_attachment=not stored.is_preview,
-            filename=filename,
+        return stored_file_response(
+            stored.file, content_type=CONTENT_TYPES[stored.kind], as_attachment=not stored.is_preview, filename=filename
         )
 
 
@@ -339,4 +373,4 @@ class SharedRevisionFileApi(APIView):
     def get(self, request, token: str, revision_id: int, side: str, name: str):
         design = design_get_by_share_token(token=token)
         stored = revision_file_get_shared(design=design, revision_id=revision_id, side=side, name=name)
-        return FileResponse(stored.file.open("rb"), content_type=CONTENT_TYPES[stored.kind])
+        return stored_file_response(stored.file, content_type=CONTENT_TYPES[stored.kind])

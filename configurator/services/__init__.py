@@ -31,6 +31,8 @@ from configurator.services.revisions import (
     revision_fail,
     revision_file_store,
     revision_is_superseded,
+    revision_previews_enqueue,
+    revision_previews_render,
     revision_request,
     revision_request_with_measurements,
     revision_superseded_announce,

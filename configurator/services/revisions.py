@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 from collections.abc import Mapping
 from dataclasses import asdict
@@ -14,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.http import Http404
 from django.utils import timezone
 
 from config.exceptions import ApplicationError
@@ -34,10 +36,10 @@ from configurator.models import (
     DesignRevision,
     RevisionFile,
 )
-from configurator.progress import progress_send
+from configurator.progress import customer_access_changed_send, progress_send
 from customers.selectors import (
     measurement_set_feet,
-    measurement_set_get_for_user,
+    measurement_set_list,
     scan_foot_mesh,
 )
 from customers.services import (
@@ -106,11 +108,20 @@ def revision_request(
     side: str = "both",
     measurement_set: MeasurementSet | None = None,
     first_side: str | None = None,
+    requested_by: AbstractBaseUser | None = None,
+    requested_channel: str = DesignRevision.RequestChannel.WEB,
 ) -> DesignRevision:
     """Queue a build of these options and feet; asking again for the same ones returns the same revision.
 
     `first_side` only orders the build (the side on screen first); it is not part of what the revision is.
+    `requested_by` and `requested_channel` say who asked last (a store associate for a checked-in customer...).
     """
+    if requested_channel not in DesignRevision.RequestChannel.values:
+        raise ApplicationError(
+            f"requested_channel={requested_channel!r} is not one of {', '.join(DesignRevision.RequestChannel.values)}.",
+            {"field": "requested_channel", "value": requested_channel,
+             "allowed": ", ".join(DesignRevision.RequestChannel.values)})
+    requested_by = requested_by if requested_by is not None and requested_by.is_authenticated else None
     sides = sides_parse(side=side)
     normalised_feet = feet_validate(feet=feet)
     params_by_side = params_by_side_parse(
@@ -144,6 +155,8 @@ def revision_request(
             measurements={side_name: normalised_feet[side_name] for side_name in sides},
             sides=list(sides),
             measurement_set=measurement_set,
+            requested_by=requested_by,
+            requested_channel=requested_channel,
         )
         transaction.on_commit(partial(revision_build_enqueue, revision_id=revision.pk, first_side=first_side))
     elif revision.status in (DesignRevision.Status.FAILED, DesignRevision.Status.SUPERSEDED):
@@ -165,8 +178,27 @@ def revision_request(
     else:
         revision.requested_at = timezone.now()
         revision.save(update_fields=["requested_at"])
+    if (revision.requested_by_id, revision.requested_channel) != (getattr(requested_by, "pk", None), requested_channel):
+        revision.requested_by, revision.requested_channel = requested_by, requested_channel
+        revision.save(update_fields=["requested_by", "requested_channel"])
     design.save(update_fields=["updated_at"])
+    # Everyone watching the design (the owner's phone, the tablet) hears of the request at once, with who made it.
+    transaction.on_commit(partial(revision_requested_announce, design_id=design.pk, revision_id=revision.pk))
     return revision
+
+
+def design_access_changed_announce(*, customer_id: int) -> None:
+    """A store's access to this customer ended (check-out): its staff's open design sockets close."""
+    customer_access_changed_send(customer_id=customer_id)
+
+
+def revision_requested_announce(*, design_id: int, revision_id: int) -> None:
+    status = DesignRevision.objects.filter(pk=revision_id).values_list("status", flat=True).first()
+    if status is None:
+        return
+    finished = status in (DesignRevision.Status.DONE, DesignRevision.Status.FAILED)
+    progress_send(design_id=design_id, revision_id=revision_id, status=status, stage="requested",
+                  fraction=1.0 if finished else 0.02)
 
 
 @transaction.atomic
@@ -179,6 +211,7 @@ def revision_request_with_measurements(
     measurement_set_id: int | None = None,
     side: str = "both",
     first_side: str | None = None,
+    requested_channel: str = DesignRevision.RequestChannel.WEB,
 ) -> DesignRevision:
     """The studio's request: typed feet recorded as a set (or a recorded set used) and the revision, all or nothing.
 
@@ -190,7 +223,10 @@ def revision_request_with_measurements(
             {"field": "measurements", "allowed": "measurements or measurement_set"},
         )
     if measurement_set_id is not None:
-        measurement_set = measurement_set_get_for_user(measurement_set_id=measurement_set_id, user=user)
+        # the design's customer's sets: the owner's own, or those of the customer a store associate works for
+        measurement_set = measurement_set_list(customer=design.customer).filter(pk=measurement_set_id).first()
+        if measurement_set is None:
+            raise Http404("No such measurement set.")
     else:
         measurement_set = measurement_set_record(customer=design.customer, feet=measurements)
     return revision_request(
@@ -200,6 +236,8 @@ def revision_request_with_measurements(
         side=side,
         measurement_set=measurement_set,
         first_side=first_side,
+        requested_by=user,
+        requested_channel=requested_channel,
     )
 
 
@@ -329,6 +367,7 @@ def revision_build(*, revision_id: int, first_side: str | None = None) -> Design
         artifacts = pipeline.sides_build(
             product_key, params_by_side, on_progress=report, on_models=store_models,
             foot_meshes=scanned_feet_for(revision=revision), renderer=settings.SARTORIA_RENDERER,
+            previews=not settings.SARTORIA_PREVIEWS_SEPARATE,
         )
     except LeaseLost:  # our lease expired and another worker builds it now: its result stands
         revision.refresh_from_db()
@@ -356,11 +395,66 @@ def revision_build(*, revision_id: int, first_side: str | None = None) -> Design
             for name, content in side_artifacts.files.items():
                 revision_file_store(revision=revision, side=side, name=name, content=content)
         revision.report = pipeline.build_report(product_key, artifacts)
-        revision.status = DesignRevision.Status.DONE
         revision.failure_reason = ""
+        if settings.SARTORIA_PREVIEWS_SEPARATE:
+            # Handed to a previews worker (its own queue): still running, under a lease the sweeper watches.
+            revision.lease_owner, revision.lease_expires_at = PREVIEWS_PENDING, lease_expiry()
+            revision.save(update_fields=["report", "failure_reason", "lease_owner", "lease_expires_at"])
+            transaction.on_commit(partial(revision_previews_enqueue, revision_id=revision.pk))
+            return revision
+        revision.status = DesignRevision.Status.DONE
         revision.finished_at = timezone.now()
         revision.lease_owner, revision.lease_expires_at = "", None
         revision.save(update_fields=["report", "status", "failure_reason", "finished_at", "lease_owner", "lease_expires_at"])
+    progress_send(design_id=revision.design_id, revision_id=revision.pk, status="done", stage="done", fraction=1.0)
+    return revision
+
+
+PREVIEWS_PENDING = "previews-pending"  # the lease owner of a built revision waiting for its pictures
+
+
+def revision_previews_enqueue(*, revision_id: int) -> None:
+    from configurator.tasks import revision_previews_task  # tasks import services
+
+    enqueue_quietly(revision_previews_task.delay, revision_id=revision_id)
+
+
+def revision_previews_render(*, revision_id: int) -> DesignRevision:
+    """Render a built revision's pictures from its stored parts, on a previews worker, and finish it.
+
+    Safe to run twice: only a revision still waiting for its pictures is taken. If this never runs (the message
+    is lost, the worker dies), the lease runs out and the sweeper builds the revision again.
+    """
+    owner = worker_identity()
+    with transaction.atomic():
+        revision = DesignRevision.objects.select_for_update().select_related("design__template").get(pk=revision_id)
+        if revision.status != DesignRevision.Status.RUNNING or revision.lease_owner != PREVIEWS_PENDING:
+            return revision
+        revision.lease_owner, revision.lease_expires_at = owner, lease_expiry()
+        revision.save(update_fields=["lease_owner", "lease_expires_at"])
+    product_key = revision.design.template.generator_key
+    progress_send(design_id=revision.design_id, revision_id=revision.pk, status="running", stage="rendering previews",
+                  fraction=0.95)
+    rendered = {}
+    for side, side_report in revision.report["sides"].items():
+        materials = side_report["materials"]
+        parts = {}
+        for part, name in pipeline.file_names(product_key, list(materials)).items():
+            with revision.files.get(side=side, name=name).file.open("rb") as handle:
+                parts[part] = trimesh.load(io.BytesIO(handle.read()), file_type="stl")
+        rendered[side] = pipeline.previews_render(parts, materials, renderer=settings.SARTORIA_RENDERER)
+        lease_renew(model=DesignRevision, pk=revision.pk, owner=owner)
+    with transaction.atomic():
+        revision = DesignRevision.objects.select_for_update().get(pk=revision.pk)
+        if revision.status != DesignRevision.Status.RUNNING or revision.lease_owner != owner:
+            return revision
+        for side, files in rendered.items():
+            for name, content in files.items():
+                revision_file_store(revision=revision, side=side, name=name, content=content)
+        revision.status = DesignRevision.Status.DONE
+        revision.finished_at = timezone.now()
+        revision.lease_owner, revision.lease_expires_at = "", None
+        revision.save(update_fields=["status", "finished_at", "lease_owner", "lease_expires_at"])
     progress_send(design_id=revision.design_id, revision_id=revision.pk, status="done", stage="done", fraction=1.0)
     return revision
 

@@ -66,18 +66,28 @@ class Stack:
         )
         self.wait_for(lambda: self.port_open(self.web_port), "the web server")
 
-    def worker_start(self, *, concurrency: int = 1) -> subprocess.Popen:
+    def queue_name(self, kind: str | None = None) -> str:
+        """The Celery queue of one kind of work in this stack (`geometry`, `previews`...), or the default one."""
+        base = self.env["SARTORIA_CELERY_QUEUE"]
+        return f"{base}.{kind}" if kind else base
+
+    def worker_start(self, *, concurrency: int = 1, queues: list[str] | None = None,
+                     beat: bool = True) -> subprocess.Popen:
+        """A worker on every queue, or only on `queues` (full names, see `queue_name`), as the Procfile runs them."""
         name = f"w{len(self.workers)}-{uuid.uuid4().hex[:6]}"
         log_path = self.folder / f"{name}.log"
         worker = subprocess.Popen(
-            [sys.executable, "-m", "tests.integration.faulty_worker", "--beat", "--schedule",
-             str(self.folder / f"{name}-beat"), "--concurrency", str(concurrency), "--loglevel", "INFO",
+            [sys.executable, "-m", "tests.integration.faulty_worker",
+             *(["--beat", "--schedule", str(self.folder / f"{name}-beat")] if beat else []),
+             *(["--queues", ",".join(queues)] if queues else []),
+             "--concurrency", str(concurrency), "--loglevel", "INFO",
              "--hostname", f"{name}@localhost", "--without-gossip", "--without-mingle"],
             env=self.env, cwd=BASE_DIR, stdout=open(log_path, "wb"), stderr=subprocess.STDOUT, start_new_session=True,
         )
         self.workers.append(worker)
         self.wait_for(lambda: b" ready." in log_path.read_bytes() or worker.poll() is not None, "the worker")
         assert worker.poll() is None, log_path.read_text()[-3000:]
+        worker.log_path = log_path
         return worker
 
     def worker_stop(self, worker: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
