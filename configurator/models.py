@@ -63,6 +63,12 @@ class DesignRevision(models.Model):
         # A newer request on the same design came first: not built; asking for it again queues it.
         SUPERSEDED = "superseded", _("Superseded")
 
+    class RequestChannel(models.TextChoices):
+        WEB = "web", _("Web")
+        STORE = "store", _("Store")
+        APP = "app", _("App")
+        API = "api", _("Integration")
+
     design = models.ForeignKey(Design, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
     params_hash = models.CharField(max_length=64)
@@ -81,6 +87,11 @@ class DesignRevision(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Last time someone asked for these inputs: the newest request on a design supersedes older queued work.
     requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Who asked for it last and through which channel (a store associate working for a checked-in customer...).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_channel = models.CharField(max_length=10, choices=RequestChannel.choices, default=RequestChannel.WEB)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

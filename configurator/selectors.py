@@ -1,9 +1,10 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from configurator.models import Design, DesignRevision, Order, ProductTemplate, RevisionFile
 from customers.selectors import user_sees_all_designs
+from stores.selectors import customer_checked_in_get, customer_ids_checked_in_for_staff
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -38,17 +39,32 @@ def design_list_for_user(*, user: User) -> QuerySet[Design]:
         return designs.filter(orders__status__in=ORDER_STATUSES_FOR_PRODUCTION).distinct()
     if user.is_superuser:
         return designs
-    return designs.filter(customer__user=user, deleted_at__isnull=True)
+    # store staff also work on the designs of customers checked in at their store, until check-out or expiry
+    return designs.filter(_own_or_checked_in(user), deleted_at__isnull=True)
 
 
-def design_get_for_user(*, design_id: int, user: User, for_write: bool = False) -> Design:
+def _own_or_checked_in(user: User) -> Q:
+    return Q(customer__user=user) | Q(customer_id__in=customer_ids_checked_in_for_staff(user=user))
+
+
+def design_list_for_customer(*, customer_id, user: User) -> QuerySet[Design]:
+    """`?customer=<id>`: the designs of a customer checked in at this staff member's store (else a 404)."""
+    if user.is_authenticated and user.is_superuser:
+        return Design.objects.select_related("template", "customer").filter(customer_id=customer_id,
+                                                                            deleted_at__isnull=True)
+    customer = customer_checked_in_get(customer_id=customer_id, user=user)
+    return design_list_for_user(user=user).filter(customer=customer)
+
+
+def design_get_for_user(*, design_id: int, user: User, for_write: bool = False, store_work: bool = False) -> Design:
     """Someone else's design is a 404, not a 403: ids must not reveal that a design exists.
 
     Production reads every design but changes none: `for_write` keeps writes to the owner (and admins).
+    `store_work`: a write store staff may also make for a customer checked in at their store (a revision).
     """
     designs = design_list_for_user(user=user)
     if for_write and not user.is_superuser:
-        designs = designs.filter(customer__user=user)
+        designs = designs.filter(_own_or_checked_in(user) if store_work else Q(customer__user=user))
     design = designs.filter(pk=design_id).first()
     if design is None:
         raise Http404("No such design.")
@@ -69,7 +85,7 @@ def revision_list_for_design(*, design: Design, user: User | None = None) -> Que
 
 def revision_get_for_user(*, revision_id: int, user: User) -> DesignRevision:
     revisions = (
-        DesignRevision.objects.select_related("design__template", "design__customer")
+        DesignRevision.objects.select_related("design__template", "design__customer", "requested_by")
         .prefetch_related("files")
         .filter(design__in=design_list_for_user(user=user), pk=revision_id)
     )
@@ -79,6 +95,26 @@ def revision_get_for_user(*, revision_id: int, user: User) -> DesignRevision:
     if revision is None:
         raise Http404("No such revision.")
     return revision
+
+
+def revision_requested_by_presented(*, revision: DesignRevision) -> dict:
+    """Who asked for the revision and through which channel: {"channel": "store", "name": "Marco Rossi"}."""
+    person = revision.requested_by
+    name = (person.get_full_name() or person.get_username()) if person is not None else ""
+    return {"channel": revision.requested_channel, "name": name}
+
+
+def revision_announcement_get(*, revision_id: int) -> dict:
+    """What every progress message of a revision carries about its request (empty if the revision is gone)."""
+    revision = DesignRevision.objects.select_related("requested_by").filter(pk=revision_id).first()
+    if revision is None:
+        return {}
+    return {
+        "requested_by": revision_requested_by_presented(revision=revision),
+        "requested_by_user": revision.requested_by_id,
+        "requested_at": revision.requested_at.isoformat(),
+        "number": revision.number,
+    }
 
 
 def revision_latest(*, design: Design) -> DesignRevision | None:
