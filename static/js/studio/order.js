@@ -1,7 +1,6 @@
 // Ordering: the button and the note under the price. A design is ordered as built and checked, so the button waits
 // for the latest revision to match what the customer sees; a guest is asked to sign up first.
-import { api, ApiError } from "./api.js";
-import { gettext as _, interpolate } from "./i18n.js";
+import { gettext as _ } from "./i18n.js";
 import { orderStatus } from "./rules.js";
 
 const NOTES = {
@@ -53,17 +52,8 @@ export function setupOrder(ctx) {
       return;
     }
     const { latestRevision: revision, design } = store.state;
-    orderButton.disabled = true;
-    orderNote.textContent = _("Placing your order…");
-    try {
-      const order = await api("POST", "/api/orders/", { design: design.id, revision: revision.id });
-      orderNote.dataset.order = String(order.id);
-      orderNote.textContent = interpolate(_("Order %(id)s placed. Thank you!"), { id: order.id });
-      ctx.messages.announce(orderNote.textContent);
-    } catch (error) {
-      orderNote.textContent = error instanceof ApiError && error.status === 404 ? _("Ordering is not available yet.") : ctx.messages.errorMessage(error);
-      orderButton.disabled = false;
-    }
+    // the checkout reviews what is bought (pictures, size, fit, price lines), asks for delivery and takes payment
+    location.href = `/checkout/${design.id}/?revision=${revision.id}`;
   }
 
   return { render, place };
