@@ -10,12 +10,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import trimesh
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
 
 from .measurements import (BALL_RANGE, HEEL_HEIGHT, HEEL_RANGE, INSTEP_AT, TOE_BOX_FROM, TRIM_HEIGHT,
                            arch_from_undersides, ball_girth_mm, hull_perimeter, instep_girth_mm, midfoot_undersides,
                            section)
 
 END_CAP_MM = 10.0  # the heel and toe caps whose surface density is checked: this far in from each end
+# Free-edge rim: the surface within this distance of an open edge below the heel height (an open sole, a hole)
+# is left out of the caliper extents (length, ball width, heel width). A closed surface's extreme point is a
+# tangency; where a reconstruction's extreme is a free edge, the surface was still running outward where it
+# stopped (a skirt or lip from the floor contact), so its last millimetres are not the foot. 8 mm is the widest
+# rim that moves the extents of the clean open laser scan (foot3d_0044_scan.ply) by at most 0.5 mm, half its
+# method uncertainty (3, 5, 8, 12 mm: 0.0, 0.0, 0.5, 4.1 mm on its ball width); closed surfaces have no rim.
+RIM_MM = 8.0
+OPEN_SOLE_MM = 300.0  # an open loop this long below the ankle is an open sole (a skirt's edge), not a hole
 
 __all__ = ["Clipper", "Measured", "hull_perimeter", "measure", "measure_on_floor", "section"]
 
@@ -87,6 +98,10 @@ class Measured:
     landmarks : dict of str to (3,) float
       Where the tape and the caliper went: ``heel`` (rearmost point), ``toe`` (tip of the longest toe),
       ``ball_left`` / ``ball_right`` (the ball caliper's contact points at +y / -y, the metatarsal heads).
+    flare_mm : dict of str to float
+      ``length_mm``, ``ball_width_mm``, ``heel_width_mm``: how much longer or wider the whole surface reads than
+      the surface without its free-edge rim (:data:`RIM_MM`); 0 on closed surfaces and on scans whose open
+      edges curve in under the foot.
     end_sparsity : dict of str to float
       ``heel`` and ``toe``: median triangle area within :data:`END_CAP_MM` of that end (below the heel
       height) over the whole foot's. A reconstruction that saw an end poorly fills it with large triangles
@@ -101,6 +116,56 @@ class Measured:
     foot: trimesh.Trimesh
     landmarks: dict = field(default_factory=dict)
     end_sparsity: dict = field(default_factory=dict)
+    flare_mm: dict = field(default_factory=dict)
+
+
+def free_rim(vertices: np.ndarray, open_edges: np.ndarray, below_mm: float) -> np.ndarray:
+    """
+    Points along the open sole's edge: the open (one-face) edges with both ends below ``below_mm`` that lie on a
+    loop at least :data:`OPEN_SOLE_MM` long there (a hole's edge is no skirt).
+
+    Parameters
+    ----------
+    vertices : (n, 3) float
+    open_edges : (b, 2) int
+      Vertex pairs of the open edges.
+
+    Returns
+    -------
+    points : (k, 3) float
+      The edges' ends and midpoints (open edges are far shorter than :data:`RIM_MM`).
+    """
+    edges = open_edges[(vertices[open_edges][:, :, 2] < below_mm).all(axis=1)] if len(open_edges) else open_edges
+    if len(edges) == 0:
+        return np.zeros((0, 3))
+    # T-junction slits are no openings: a face split without its neighbour leaves the neighbour's edge open
+    # along the two halves, so the midpoint of each such open edge is an end or a quarter point of another
+    a, b = vertices[edges[:, 0]], vertices[edges[:, 1]]
+    marks = np.concatenate([a, b, a + 0.25 * (b - a), a + 0.75 * (b - a)])
+    distance, _ = cKDTree(marks).query((a + b) / 2, distance_upper_bound=1e-4)
+    edges = edges[~(distance < 1e-4)]
+    if len(edges) == 0:
+        return np.zeros((0, 3))
+    graph = coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(len(vertices),) * 2)
+    _, labels = connected_components(graph, directed=False)
+    loop = labels[edges[:, 0]]
+    lengths = np.bincount(loop, weights=np.linalg.norm(vertices[edges[:, 0]] - vertices[edges[:, 1]], axis=1))
+    ends = vertices[edges[lengths[loop] >= OPEN_SOLE_MM]]  # (k, 2, 3)
+    return np.concatenate([ends[:, 0], ends.mean(axis=1)])
+
+
+def near_rim(vertices: np.ndarray, faces: np.ndarray, rim: np.ndarray, rim_mm: float = RIM_MM) -> np.ndarray:
+    """(m,) bool: faces whose centre lies within ``rim_mm`` of the :func:`free_rim` points ``rim``."""
+    near = np.zeros(len(faces), dtype=bool)
+    if len(rim) == 0:
+        return near
+    top = rim[:, 2].max() + rim_mm
+    low = np.flatnonzero(vertices[faces[:, 0], 2] < top)  # by a first corner: triangles are far smaller than RIM_MM
+    if len(low):
+        centres = vertices[faces[low]].mean(axis=1)
+        distance, _ = cKDTree(rim).query(centres, distance_upper_bound=rim_mm)
+        near[low] = distance < rim_mm
+    return near
 
 
 def measure(foot: trimesh.Trimesh) -> Measured:
@@ -120,29 +185,58 @@ def measure(foot: trimesh.Trimesh) -> Measured:
     # length: heel point and toe tip below the ankle (the shin may lean back behind the heel higher up)
     estimate = float(np.ptp(whole.points(z=(-np.inf, 40.0))[:, 0]))
     low = whole.points(z=(-np.inf, HEEL_HEIGHT * estimate))
+    full_length = float(np.ptp(low[:, 0]))
+    # the leg off well above the ankle first (TRIM_HEIGHT x the full surface's length): its open edges are the
+    # open sole's and holes' and the cut's, which lies far above the heel height
+    trimmed = foot.slice_plane(plane_origin=[0.0, 0.0, TRIM_HEIGHT * full_length], plane_normal=[0.0, 0.0, -1.0])
+    tv = trimmed.vertices
+    boundary = trimesh.grouping.group_rows(trimmed.edges_sorted, require_count=1)
+    rim = free_rim(tv, trimmed.edges_sorted[boundary], HEEL_HEIGHT * estimate)
+    # the caliper extents are read without the free-edge rim (RIM_MM) when what is left still spans the foot
+    full_clip = Clipper(tv, trimmed.faces)
+    clip = full_clip
+    if len(rim):
+        solid = ~near_rim(tv, trimmed.faces, rim)
+        clip = Clipper(tv, trimmed.faces[solid])
+        robust_low = clip.points(z=(-np.inf, HEEL_HEIGHT * estimate))
+        if len(robust_low) and np.ptp(robust_low[:, 0]) > 0.9 * full_length:
+            low = robust_low
     heel_x, toe_x = low[:, 0].min(), low[:, 0].max()
     length = float(toe_x - heel_x)
     tip = low[np.argmax(low[:, 0])]
-
-    trimmed = foot.slice_plane(plane_origin=[0.0, 0.0, TRIM_HEIGHT * length], plane_normal=[0.0, 0.0, -1.0])
-    tv = trimmed.vertices
-    clip = Clipper(tv, trimmed.faces)
+    if length < full_length:  # a flare was left out of the length: the leg comes off at TRIM_HEIGHT x this length
+        trimmed = trimmed.slice_plane(plane_origin=[0.0, 0.0, TRIM_HEIGHT * length], plane_normal=[0.0, 0.0, -1.0])
+        tv = trimmed.vertices
+        boundary = trimesh.grouping.group_rows(trimmed.edges_sorted, require_count=1)
+        full_clip = Clipper(tv, trimmed.faces)
+        clip = Clipper(tv, trimmed.faces[~near_rim(tv, trimmed.faces, rim)])
 
     def at(fraction: float) -> float:
         return heel_x + fraction * length
 
     # ball width: caliper breadth across the forefoot, with the two points it touches (1st/5th MT heads)
-    ball = clip.points(x=(at(BALL_RANGE[0]), at(BALL_RANGE[1])))
+    ball_x = (at(BALL_RANGE[0]), at(BALL_RANGE[1]))
+    full_ball = full_clip.points(x=ball_x)
+    ball = clip.points(x=ball_x)
+    if len(ball) < 3 or np.ptp(ball[:, 1]) < 0.8 * np.ptp(full_ball[:, 1]):
+        ball = full_ball  # a hole across the ball: measure what there is
     left, right = ball[np.argmax(ball[:, 1])], ball[np.argmin(ball[:, 1])]
     ball_width = float(left[1] - right[1])
     # ball girth: the oblique plane through both contact points; instep girth: square to the axis
     ball_girth = ball_girth_mm(trimmed, left, right)
     instep_girth = instep_girth_mm(trimmed, at(INSTEP_AT))
     # heel width: breadth of the rear quarter below the ankle bones
-    heel = clip.points(x=(at(HEEL_RANGE[0]), at(HEEL_RANGE[1])), z=(-np.inf, HEEL_HEIGHT * length))
+    heel_box = {"x": (at(HEEL_RANGE[0]), at(HEEL_RANGE[1])), "z": (-np.inf, HEEL_HEIGHT * length)}
+    full_heel = full_clip.points(**heel_box)
+    heel = clip.points(**heel_box)
+    if len(heel) < 3 or np.ptp(heel[:, 1]) < 0.8 * np.ptp(full_heel[:, 1]):
+        heel = full_heel
     heel_width = float(np.ptp(heel[:, 1]))
+    flare = {"length_mm": max(0.0, full_length - length),
+             "ball_width_mm": max(0.0, float(np.ptp(full_ball[:, 1])) - ball_width),
+             "heel_width_mm": max(0.0, float(np.ptp(full_heel[:, 1])) - heel_width)}
     # toe box: highest point of the front 20 %
-    toe_box = clip.points(x=(at(TOE_BOX_FROM), np.inf))
+    toe_box = full_clip.points(x=(at(TOE_BOX_FROM), np.inf))
     toe_box_height = float(toe_box[:, 2].max())
 
     # midfoot sections for the arch and the side: lowest underside near each edge
@@ -171,7 +265,6 @@ def measure(foot: trimesh.Trimesh) -> Measured:
         "toe_box_height_mm": toe_box_height,
     }
     # quality inputs: open edges below the cut (holes, a missing sole) and sharp creases (noise)
-    boundary = trimesh.grouping.group_rows(trimmed.edges_sorted, require_count=1)
     ends = tv[trimmed.edges_sorted[boundary]]  # (b, 2, 3): edges with one face
     below = (ends[:, :, 2] < TRIM_HEIGHT * length - 0.5).all(axis=1)
     open_edges = float(np.linalg.norm(ends[below, 0] - ends[below, 1], axis=1).sum())
@@ -188,7 +281,8 @@ def measure(foot: trimesh.Trimesh) -> Measured:
         cap = areas[below_heel & near]
         end_sparsity[end] = float(np.median(cap) / typical) if len(cap) >= 10 else np.nan
     return Measured(values=values, medial_sign=medial_sign, side_votes=votes, open_edges_mm=open_edges,
-                    crease_density=crease_density, foot=trimmed, landmarks=landmarks, end_sparsity=end_sparsity)
+                    crease_density=crease_density, foot=trimmed, landmarks=landmarks, end_sparsity=end_sparsity,
+                    flare_mm=flare)
 
 
 def measure_on_floor(foot: trimesh.Trimesh) -> Measured:

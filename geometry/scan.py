@@ -21,7 +21,10 @@ Steps of :func:`scan_measure`, each reported through ``on_progress(stage, fracti
    ball width (caliper over 60-80 %, touching the 1st and 5th metatarsal heads), ball girth (tape in the
    oblique plane through those two points, as ANSUR), instep girth (square to the axis at 55 %), heel
    width, arch height and toe-box height. Each carries a plus or minus from the scan's quality
-   (:func:`uncertainty`).
+   (:func:`uncertainty`). The caliper extents (length, ball width, heel width) leave out the surface within
+   ``RIM_MM`` (8 mm) of an open edge low on the foot: a closed surface's extreme is a tangency, while a
+   photogrammetry skirt at the floor contact ends at its free edge still running outward
+   (docs/readme/phone-scans.md).
 
    The side: the longest toe and the bulk of the toes are medial, and the medial midfoot edge is
    raised (the arch) while the lateral one rests on the floor.
@@ -38,7 +41,7 @@ import trimesh
 from . import _shape
 from ._scan_frame import frame_find
 from ._scan_load import ACCEPTED_FORMATS, SCAN_LIMITS, ScanLimits, scan_load
-from ._scan_measure import measure
+from ._scan_measure import OPEN_SOLE_MM, measure
 from .errors import ParameterError, ScanError
 from .foot import MEASUREMENT_RANGES_MM, FootMeasurements
 from .measurements import KEYS
@@ -58,7 +61,7 @@ ANSUR_RANGES_MM = {
 }
 TOE_BOX_RANGE_MM = (10.0, 80.0)
 NOISY_CREASES_PER_MM = 0.02   # length of > 30 degree creases per mm^2 of surface; clean scans read ~0.005
-OPEN_SOLE_MM = 300.0          # more open edge than this below the ankle: the sole was not captured
+# OPEN_SOLE_MM (300 mm, ._scan_measure): more open edge than this below the ankle: the sole was not captured
 
 # Uncertainty (plus or minus mm) of each measurement from the scan's quality, added in quadrature:
 # * the method's own: what the scan reads on avatars of known measurements and on the same surface re-meshed
@@ -81,6 +84,13 @@ OPEN_SOLE_UNCERTAINTY_MM = {"ball_girth_mm": 1.5, "instep_girth_mm": 1.5, "arch_
 #   length and the heel width.
 SPARSE_END_RATIO = 1.5
 SPARSE_END_MM = 3.0
+# * a flare: the caliper extents leave out the surface within RIM_MM of an open edge (a skirt or lip where the
+#   reconstruction met the floor, :func:`._scan_measure.free_rim`); what that took off an extent is how far the
+#   scan's surface stood outside itself there, so the rest of that surface may stand out as much: the flare
+#   measured is added to that extent's plus or minus (and to the girth through the same points).
+FLARE_NOTE_MM = 1.0
+FLARE_KEYS = {"length_mm": ("length_mm",), "ball_width_mm": ("ball_width_mm", "ball_girth_mm"),
+              "heel_width_mm": ("heel_width_mm",)}
 
 
 @dataclass
@@ -132,7 +142,8 @@ def _grade(score: float) -> str:
     return "good" if score >= 0.8 else "fair" if score >= 0.5 else "poor"
 
 
-def uncertainty(*, crease_density: float, open_sole: bool, end_sparsity: float = 1.0) -> dict[str, float]:
+def uncertainty(*, crease_density: float, open_sole: bool, end_sparsity: float = 1.0,
+                flare_mm: dict | None = None) -> dict[str, float]:
     """
     Plus or minus mm of each measurement for a scan of this quality (see :data:`BASE_UNCERTAINTY_MM`).
 
@@ -145,6 +156,9 @@ def uncertainty(*, crease_density: float, open_sole: bool, end_sparsity: float =
     end_sparsity : float
       The larger of the heel's and the toe's :attr:`._scan_measure.Measured.end_sparsity` (1: as dense as the
       rest); counted from :data:`SPARSE_END_RATIO`.
+    flare_mm : dict, optional
+      :attr:`._scan_measure.Measured.flare_mm`: mm each caliper extent lost with the free-edge rim
+      (:data:`FLARE_KEYS` says which measurements it widens).
 
     Returns
     -------
@@ -153,11 +167,15 @@ def uncertainty(*, crease_density: float, open_sole: bool, end_sparsity: float =
     """
     outward_mm = END_MM_PER_CREASE * max(0.0, crease_density - CLEAN_CREASES_PER_MM)
     sparse_mm = SPARSE_END_MM * (end_sparsity - 1.0) if end_sparsity >= SPARSE_END_RATIO else 0.0
+    flare = {key: 0.0 for key in MEASUREMENT_KEYS}
+    for source, keys in FLARE_KEYS.items():
+        for key in keys:
+            flare[key] = max(flare[key], float((flare_mm or {}).get(source, 0.0)))
     out = {}
     for key in MEASUREMENT_KEYS:
         parts = (BASE_UNCERTAINTY_MM[key], NOISE_SURFACES[key] * outward_mm,
                  OPEN_SOLE_UNCERTAINTY_MM.get(key, 0.0) if open_sole else 0.0,
-                 sparse_mm if key in ("length_mm", "heel_width_mm") else 0.0)
+                 sparse_mm if key in ("length_mm", "heel_width_mm") else 0.0, flare[key])
         out[key] = float(np.ceil(10.0 * np.sqrt(sum(part * part for part in parts)) - 1e-9) / 10.0)
     return out
 
@@ -247,6 +265,12 @@ def scan_measure(mesh: trimesh.Trimesh, *,
         notes.append(f"the surface is noisy ({measured.crease_density:.3f} mm of sharp creases per mm²); widths "
                      "and girths may read a few mm large")
         penalty += min(0.3, 5.0 * measured.crease_density)
+    flared = {key: mm for key, mm in measured.flare_mm.items() if mm >= FLARE_NOTE_MM}
+    if flared:
+        notes.append("the surface flares out at its open edges (a skirt where it met the floor): "
+                     + ", ".join(f"{key.removesuffix('_mm').replace('_', ' ')} {mm:.1f} mm" for key, mm in flared.items())
+                     + " of it left out")
+        penalty += 0.05
     sparse = {end: ratio for end, ratio in measured.end_sparsity.items() if ratio >= SPARSE_END_RATIO}
     if sparse:
         end, ratio = max(sparse.items(), key=lambda item: item[1])
@@ -261,7 +285,8 @@ def scan_measure(mesh: trimesh.Trimesh, *,
                       foot=measured.foot, transform=frame.transform,
                       uncertainty_mm=uncertainty(crease_density=measured.crease_density,
                                                  open_sole=measured.open_edges_mm > OPEN_SOLE_MM,
-                                                 end_sparsity=float(np.nanmax([1.0, *measured.end_sparsity.values()]))))
+                                                 end_sparsity=float(np.nanmax([1.0, *measured.end_sparsity.values()])),
+                                                 flare_mm=measured.flare_mm))
 
 
 def measure_scan_file(data: bytes, filename: str, *, on_progress: Callable[[str, float], None] | None = None,

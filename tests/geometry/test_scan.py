@@ -32,8 +32,10 @@ ROOT = Path(__file__).resolve().parents[2]
 # near the floor. Trimming the outermost 10-100 mm² at each end, Taubin smoothing or dropping up-facing skirt
 # faces moves the gap by under 1 mm, so it is left as the phone scan's uncertainty (± mm, tested below), not
 # measured away. The tolerances leave ~20 % headroom on those differences.
-SCAN_VS_COLMAP_MM = {"length_mm": 12.5, "ball_width_mm": 10.0, "ball_girth_mm": 23.0, "instep_girth_mm": 17.0,
-                     "heel_width_mm": 4.0, "arch_height_mm": 6.0, "toe_box_height_mm": 4.0}
+# the phone twin with its floor skirt left out of the extents (docs/readme/phone-scans.md): +9.7 length, +4.1 ball
+# width, +1.1 heel width (were +10.4, +8.5, +2.3); the inflated toe and heel caps are not detected
+SCAN_VS_COLMAP_MM = {"length_mm": 10.5, "ball_width_mm": 5.0, "ball_girth_mm": 18.0, "instep_girth_mm": 17.0,
+                     "heel_width_mm": 2.0, "arch_height_mm": 6.0, "toe_box_height_mm": 4.0}
 
 
 @lru_cache(maxsize=None)
