@@ -138,6 +138,39 @@ def test_a_change_on_the_tablet_shows_on_the_phone_with_who_made_it(page_factory
     screenshot(tablet, "handoff-03-tablet-studio")
     assert not phone.console_errors and not tablet.console_errors, phone.console_errors + tablet.console_errors
 
+    # both change at once: the newest request wins and both screens end showing it
+    tablet_toe = tablet.locator("[data-option='toe_allowance_mm'] input.number-input")
+    phone_toe = phone.locator("[data-option='toe_allowance_mm'] input.number-input")
+    tablet_toe.fill("14")
+    phone_toe.fill("16")
+    tablet_toe.press("Enter")
+    phone_toe.press("Enter")
+    latest = "() => window.sartoriaStudio.latestRequested"
+    toe_now = "() => window.sartoriaStudio.state.options.toe_allowance_mm"
+
+    def newest_request():
+        revisions = tablet.evaluate(f"async () => (await (await fetch('/api/designs/{design_id}/revisions/')).json())")
+        asked = [r for r in revisions if r["parameters"].get("toe_allowance_mm") in (14, 16)]
+        return max(asked, key=lambda r: r["requested_at"]) if len(asked) == 2 else None
+
+    deadline, settled_since = time.monotonic() + 30, None
+    while time.monotonic() < deadline:
+        newest = newest_request()
+        shown = {tablet.evaluate(latest), phone.evaluate(latest)}
+        options = {tablet.evaluate(toe_now), phone.evaluate(toe_now)}
+        if newest and shown == {newest["id"]} and options == {newest["parameters"]["toe_allowance_mm"]}:
+            settled_since = settled_since or time.monotonic()
+            if time.monotonic() - settled_since > 2.5:  # and it stays so (no late switch to the loser)
+                break
+        else:
+            settled_since = None
+        time.sleep(0.2)
+    assert settled_since is not None and newest is not None, (newest and newest["id"], shown, options)
+    for page in (tablet, phone):
+        page.wait_for_function(f"() => document.getElementById('studio-canvas').dataset.revision === '{newest['id']}'",
+                               timeout=BUILD_TIMEOUT_MS)
+    screenshot(phone, "handoff-04-phone-after-both-changed")
+
     # check-out ends the associate's access at once: the studio page is a 404 for them
     tablet.goto("/store/")
     with tablet.expect_navigation():
@@ -157,3 +190,15 @@ def test_the_desk_fits_a_tablet_in_both_orientations(tablet_factory, screenshot)
             .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44).map(e => e.outerHTML.slice(0, 80))""")
         assert small == [], small
         screenshot(page, f"handoff-00-desk-{name}")
+    # the lock: locks at once on "Lock", stays locked across the desk's pages, a wrong PIN says so, the password unlocks
+    page.click("#lock-now")
+    page.reload()
+    assert page.is_visible("#tablet-lock")
+    page.fill("#unlock-secret", "0000")
+    page.press("#unlock-secret", "Enter")
+    page.wait_for_selector("#unlock-error:not([hidden])")
+    assert "not your password or PIN" in page.inner_text("#unlock-error")
+    screenshot(page, "handoff-05-desk-locked")
+    page.fill("#unlock-secret", ASSOCIATE[1])
+    page.press("#unlock-secret", "Enter")
+    page.wait_for_selector("#tablet-lock", state="hidden")

@@ -12,6 +12,9 @@ import { api } from "./api.js";
 import { gettext as _, interpolate } from "./i18n.js";
 
 const OWN_SETTLE_MS = 1200; // our own request's answer normally arrives well before this
+// Someone else's change is shown after this pause, unless a newer request (ours, made at the same moment) is heard
+// meanwhile: the screen goes straight to the winner instead of flashing the loser first.
+const OTHERS_SETTLE_MS = 250;
 
 export function changedByText(requestedBy) {
   const name = requestedBy?.name || "";
@@ -85,11 +88,13 @@ export function setupHandoff(ctx) {
     if (at < newest) return; // an older request than one already heard of: the newest wins
     newest = at;
     if (event.revision === store.state.latestRequested) {
-      if (!event.mine && box.dataset.revision !== String(event.revision)) showChangedBy(event.requested_by, event.revision);
+      // what was on screen already when the page opened (a snapshot) is not news; our own change clears the note
+      if (event.mine) changed.hidden = true;
+      else if (!event.snapshot && box.dataset.revision !== String(event.revision)) showChangedBy(event.requested_by, event.revision);
       return;
     }
     if (!event.mine) {
-      follow(event);
+      setTimeout(() => { if (time(event.requested_at) === newest) follow(event); }, OTHERS_SETTLE_MS);
       return;
     }
     // Our own request, not (yet) the one on screen: usually its answer is on its way; if it never lands (a change
