@@ -36,24 +36,31 @@ def _chunks(values: list, size: int = CHUNK):
         yield values[start:start + size]
 
 
+def _select_in(sql: str, params: list, values: list, *, array_type: str = "text") -> list[tuple]:
+    """Run `sql` whose last condition is `... IN {values}` once on PostgreSQL (one array parameter, = ANY), or in
+    chunks elsewhere; returns all rows."""
+    if not values:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(sql.replace("{values}", f"(SELECT unnest(%s::{array_type}[]))"), [*params, list(values)])
+            return cursor.fetchall()
+        rows = []
+        for chunk in _chunks(list(values), 500):
+            cursor.execute(sql.replace("{values}", "(" + ", ".join(["%s"] * len(chunk)) + ")"), [*params, *chunk])
+            rows.extend(cursor.fetchall())
+        return rows
+
+
 def _load_identities(channel: str, values: set[str]) -> list[tuple[str, int, bool]]:
-    found = []
-    for chunk in _chunks(sorted(values)):
-        found.extend(ChannelIdentity.objects.filter(channel=channel, external_id__in=chunk)
-                     .values_list("external_id", "customer_id", "verified"))
-    return found
+    return _select_in(f"SELECT external_id, customer_id, verified FROM {ChannelIdentity._meta.db_table} "
+                      "WHERE channel = %s AND external_id IN {values}", [channel], sorted(values))
 
 
 def _survivors(customer_ids: set[int]) -> dict[int, int]:
     """Merged records -> the record they lead to (chains followed), for the ids given."""
-    merged: dict[int, int] = {}
-    pending = set(customer_ids)
-    while pending:
-        step = {}
-        for chunk in _chunks(sorted(pending)):
-            step.update(Customer.objects.filter(pk__in=chunk, merged_into__isnull=False).values_list("pk", "merged_into"))
-        merged.update(step)
-        pending = set(step.values()) - set(merged)
+    merged = dict(Customer.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into"))
+
     def resolve(customer_id: int) -> int:
         seen = set()
         while customer_id in merged and customer_id not in seen:
@@ -155,15 +162,16 @@ def customers_import(*, rows: Iterable[tuple[int, Mapping]], dry_run: bool = Fal
                 plan.consents.append((customer_id, topic, granted, row.line))
 
     matched_ids = sorted({cid for cid in plan.names} | {cid for cid, *_ in plan.consents if cid > 0})
-    for chunk in _chunks(matched_ids):
-        existing_names.update({pk: (first, last, email) for pk, first, last, email in
-                               Customer.objects.filter(pk__in=chunk).values_list("pk", "first_name", "last_name", "email")})
-        for customer_id, topic, granted in (ConsentRecord.objects.filter(customer_id__in=chunk)
-                                            .order_by("at", "pk").values_list("customer_id", "topic", "granted")):
-            consent_now[(customer_id, topic)] = granted
+    existing_names.update({pk: (first, last) for pk, first, last in _select_in(
+        f"SELECT id, first_name, last_name FROM {Customer._meta.db_table} WHERE id IN {{values}}", [], matched_ids,
+        array_type="bigint")})
+    for customer_id, topic, granted, _at, _pk in sorted(_select_in(
+            f"SELECT customer_id, topic, granted, at, id FROM {ConsentRecord._meta.db_table} WHERE customer_id IN {{values}}",
+            [], matched_ids, array_type="bigint"), key=lambda row: (row[3], row[4])):
+        consent_now[(customer_id, topic)] = granted
     name_updates = {}
     for customer_id, names in plan.names.items():
-        first, last, _email = existing_names.get(customer_id, ("", "", ""))
+        first, last = existing_names.get(customer_id, ("", ""))
         fill = {k: v for k, v in names.items() if not {"first_name": first, "last_name": last}[k]}
         if fill:
             name_updates[customer_id] = fill
