@@ -46,14 +46,23 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
 class ApiAutoSchema(AutoSchema):
     """Every operation documents the errors it can answer; GET lists are paginated; idempotent POSTs take the key."""
 
+    _named: dict[str, type] = {}  # component name -> the serializer class that has it
+
     def get_serializer_name(self, serializer, direction):
         # nested Input/OutputSerializers share names across views: DesignListCreateApi.InputSerializer becomes
         # "DesignListCreateInput" (and "...InputRequest" for the request side)
-        qualname = type(serializer).__qualname__
-        if "." in qualname and "<locals>" not in qualname:
-            outer, inner = qualname.split(".")[-2:]
-            return outer.removesuffix("Api") + inner
-        return super().get_serializer_name(serializer, direction)
+        cls = type(serializer)
+        if "." in cls.__qualname__ and "<locals>" not in cls.__qualname__:
+            outer, inner = cls.__qualname__.split(".")[-2:]
+            name = outer.removesuffix("Api") + inner
+        else:
+            name = super().get_serializer_name(serializer, direction)
+        # two apps' OrderOutputSerializer: the second takes its app's name in front ("ProductionOrderOutput")
+        owner = self._named.setdefault(name, cls)
+        if owner is not cls and (owner.__module__, owner.__qualname__) != (cls.__module__, cls.__qualname__):
+            name = cls.__module__.split(".")[0].title().replace("_", "") + name
+            self._named.setdefault(name, cls)
+        return name
 
     def _handler(self):
         return getattr(self.view, self.method.lower(), None)
@@ -64,12 +73,16 @@ class ApiAutoSchema(AutoSchema):
     def _is_public(self) -> bool:
         return all(isinstance(permission, AllowAny) for permission in self.view.get_permissions())
 
+    def _is_paginated(self) -> bool:
+        # a list that is not paged (a view with `unpaginated = True`, e.g. the store finder) stays an array
+        return self.method == "GET" and not getattr(self.view, "unpaginated", False)
+
     def _get_paginator(self):
-        return ApiPagination() if self.method == "GET" else None
+        return ApiPagination() if self._is_paginated() else None
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
-        if self.method == "GET" and is_list_serializer(self.get_response_serializers()):
+        if self._is_paginated() and is_list_serializer(self.get_response_serializers()):
             parameters += PAGE_PARAMETERS
         if self._is_idempotent():
             parameters.append(IDEMPOTENCY_PARAMETER)

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from customers.selectors import user_can_export_print_files
 from production import selectors, services
+from platform_api.pagination import list_response
 from production.models import Plate, PlateExport, PrintJob
 
 
@@ -46,7 +47,9 @@ class PrintQueueApi(APIView):
     permission_classes = [CanExportPrintFiles]
 
     def get(self, request):
-        return Response(OrderOutputSerializer(selectors.orders_to_make()[:500], many=True).data)
+        orders = selectors.orders_to_make()
+        orders = orders[:500] if request.version is None else orders  # the legacy queue: its first 500, as before
+        return list_response(request=request, view=self, queryset=orders, serializer_class=OrderOutputSerializer)
 
 
 class PrintExportApi(APIView):
@@ -167,8 +170,9 @@ class PlateListApi(APIView):
     permission_classes = [CanExportPrintFiles]
 
     def get(self, request):
-        plates = selectors.plate_list().exclude(status=Plate.Status.CANCELLED).order_by("pk")[:500]
-        return Response(PlateOutputSerializer(plates, many=True).data)
+        plates = selectors.plate_list().exclude(status=Plate.Status.CANCELLED).order_by("pk")
+        plates = plates[:500] if request.version is None else plates  # the legacy list: its first 500, as before
+        return list_response(request=request, view=self, queryset=plates, serializer_class=PlateOutputSerializer)
 
 
 class PlateStateApi(APIView):

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from config.exceptions import ApplicationError
 from config.ratelimits import attempts_limited
+from platform_api.pagination import list_response
 from stores.selectors import (
     check_in_get_for_staff,
     check_in_list_for_staff,
@@ -66,7 +67,8 @@ class CheckInListCreateApi(APIView):
             return data
 
     def get(self, request):
-        return Response(CheckInOutputSerializer(check_in_list_for_staff(user=request.user), many=True).data)
+        return list_response(request=request, view=self, queryset=check_in_list_for_staff(user=request.user),
+                             serializer_class=CheckInOutputSerializer)
 
     @attempts_limited("checkin")
     def post(self, request):
