@@ -20,8 +20,8 @@ def product_get(*, slug: str) -> ProductTemplate:
     return product
 
 
-# Orders production works on: placed and not cancelled. (Once orders are paid, only paid ones: the production issue.)
-ORDER_STATUSES_FOR_PRODUCTION = (Order.Status.PLACED, Order.Status.IN_PRODUCTION, Order.Status.SHIPPED)
+# Orders whose designs production may open: every order not cancelled (the print queue itself lists paid ones).
+ORDER_STATUSES_FOR_PRODUCTION = tuple(status for status in Order.Status.values if status != Order.Status.CANCELLED)
 
 
 def _production_only(user: User) -> bool:

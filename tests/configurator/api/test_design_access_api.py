@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from configurator.models import Order
-from configurator.services import order_place, revision_build, revision_request
+from configurator.services import order_place, order_status_set, revision_build, revision_request
 from tests.configurator.helpers import built_revision, feet_copy
 
 
@@ -79,6 +79,9 @@ def test_production_reads_only_what_was_ordered_and_not_cancelled(api_client, sh
     placed = order(giulias_revision)
     for url in urls_of(giulias_revision):
         assert api_client.get(url).status_code == 200, url
+    # issue 15: the print queue lists paid orders only; paying puts it there
+    assert api_client.get("/api/production/queue/").json() == []
+    order_status_set(order=placed, status=Order.Status.PAID, actor=production_user)
     assert [row["id"] for row in api_client.get("/api/production/queue/").json()] == [giulias_revision.pk]
     # another, unordered revision of the same design stays hidden, also in the design's own list
     draft = built_revision_of(giulias_revision.design, options={"cushioning": "ribs"})
