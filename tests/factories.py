@@ -18,6 +18,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class CustomerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Customer
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     email = factory.LazyAttribute(lambda customer: customer.user.email)

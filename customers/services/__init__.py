@@ -36,3 +36,12 @@ from customers.services.merge import (  # noqa: F401
     merge_suggestion_dismiss,
     merge_survivor_default,
 )
+from customers.services.consent import consent_set  # noqa: F401
+from customers.services.loyalty import barcode_svg, loyalty_card_send, qr_svg  # noqa: F401
+from customers.services.privacy import (  # noqa: F401
+    customer_erase,
+    customer_export_data,
+    customer_export_record,
+    customer_export_zip,
+)
+from customers.services.imports import customers_import  # noqa: F401
