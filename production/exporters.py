@@ -179,7 +179,7 @@ def job_sheet_pdf(sheet: JobSheet) -> bytes:
         pdf.ln(2)
         pdf.image(io.BytesIO(sheet.plate_png), x=pdf.l_margin, w=0, h=95, keep_aspect_ratio=True)
         pdf.ln(2)
-    widths = [16, 30, 18, 32, 24, 24, 16, 14, 12]  # thumbnail, code, order, customer, product/part, material...
+    widths = [16, 26, 13, 27, 35, 33, 11, 13, 12]  # thumbnail, code, order, customer, product/part, material...
     pdf.set_font(family, "B", 7.5)
     pdf.set_fill_color(235, 235, 235)
     for width, heading in zip(widths, sheet.headings):
@@ -198,7 +198,10 @@ def job_sheet_pdf(sheet: JobSheet) -> bytes:
         cells = [row.code, row.order_number, row.customer_name, f"{row.product} · {row.part} · {row.side}",
                  f"{row.material} {row.color}", f"{row.grams:.0f} g", f"{row.minutes:.0f} min", row.supports]
         for width, value in zip(widths[1:], cells):
-            pdf.cell(width, row_h, text(value)[:40], border=1)
+            value = text(value)
+            while value and pdf.get_string_width(value) > width - 2:  # shorten to its column, never overflow
+                value = value[:-2] + "…" if unicode_ok else value[:-1]
+            pdf.cell(width, row_h, value, border=1)
         pdf.ln()
     return bytes(pdf.output())
 

@@ -59,7 +59,7 @@ def print_files_export(*, revision_ids: list[int], user: AbstractBaseUser) -> tu
             {"field": "revision_ids", "value": wanted, "allowed": f"1..{MAX_REVISIONS_PER_EXPORT}"})
     revisions = {revision.pk: revision for revision in DesignRevision.objects.filter(pk__in=wanted)
                  .select_related("design__template", "design__customer").prefetch_related("files", "orders")}
-    refused = []
+    refused, refused_ids = [], []
     for pk in wanted:
         revision = revisions.get(pk)
         orders = list(revision.orders.all()) if revision else []
@@ -72,10 +72,12 @@ def print_files_export(*, revision_ids: list[int], user: AbstractBaseUser) -> tu
         elif not any(order.status in ORDER_STATUSES_TO_MAKE for order in orders):
             statuses = ", ".join(f"{order_number(order)} {order.get_status_display()}" for order in orders)
             refused.append(_("revision %(id)s has no paid order (%(orders)s)") % {"id": pk, "orders": statuses})
+        if len(refused) > len(refused_ids):
+            refused_ids.append(pk)
     if refused:
         raise ApplicationError(
             _("cannot export: %(reasons)s.") % {"reasons": "; ".join(refused)},
-            {"field": "revision_ids", "value": wanted, "allowed": _("finished revisions of paid orders")})
+            {"field": "revision_ids", "value": refused_ids, "allowed": _("finished revisions of paid orders")})
     entries = []
     for pk in wanted:
         revision = revisions[pk]
@@ -170,10 +172,10 @@ def plate_sheet(plate: Plate, jobs: list[PrintJob], plate_png: bytes | None) -> 
         code=job.code, order_number=order_number(job.order), customer_name=customer_name(job.order),
         product=job.revision.design.template.display_name, part=_(job.part), side=_(job.side),
         material=material_label(job.material), color=job.color, grams=job.grams, minutes=job.estimated_minutes,
-        supports=_("supports") if job.needs_supports else "", thumbnail_png=thumbnails.get((job.revision_id, job.side)),
+        supports=_("yes") if job.needs_supports else "", thumbnail_png=thumbnails.get((job.revision_id, job.side)),
     ) for job in jobs]
     headings = [_("Picture"), _("Code"), _("Order"), _("Customer"), _("Product"), _("Material"), _("Grams"),
-                _("Time"), _("Note")]
+                _("Time"), _("Supports")]
     return exporters.JobSheet(title=_("Plate %(id)s") % {"id": plate.pk}, facts=facts, headings=headings, rows=rows,
                               plate_png=plate_png)
 

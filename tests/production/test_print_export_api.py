@@ -4,7 +4,7 @@ import zipfile
 import pytest
 import trimesh
 
-from configurator.services import order_place
+from configurator.services import order_place, order_status_set
 from production.models import PrintExport
 from tests.configurator.helpers import built_revision
 
@@ -13,13 +13,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def two_revisions(shopper, other_shopper, products):
-    """Two customers' ordered revisions: what production makes."""
+    """Two customers' ordered and paid revisions: what production makes."""
     revisions = [
         built_revision(user=shopper, product=products["insole"]),
         built_revision(user=other_shopper, product=products["insole"], options={"thickness_mm": 6}),
     ]
     for revision in revisions:
-        order_place(design=revision.design, revision=revision)
+        order_status_set(order=order_place(design=revision.design, revision=revision), status="paid", actor=None)
     return revisions
 
 
@@ -36,7 +36,7 @@ def test_production_downloads_chosen_revisions_as_one_zip(api_client, production
     api_client.force_authenticate(production_user)
     ids = [revision.pk for revision in two_revisions]
     queue = api_client.get("/api/production/queue/").json()
-    assert {row["id"] for row in queue} >= set(ids)
+    assert {row["revision"] for row in queue} >= set(ids)
 
     response = api_client.post("/api/production/exports/", {"revision_ids": ids}, format="json")
 
