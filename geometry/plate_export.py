@@ -166,7 +166,7 @@ def plate_top_png(objects: Sequence[PlateObject], *, bed_mm: tuple[float, float]
         draw.line(to_px(np.array([[x, 0.0], [x, bed_mm[1]]])), fill="#e2ddd2", width=1)
     for y in np.arange(grid, bed_mm[1], grid):
         draw.line(to_px(np.array([[0.0, y], [bed_mm[0], y]])), fill="#e2ddd2", width=1)
-    font_px = max(10, int(round(6.0 * scale)))
+    font_px = max(12, int(round(9.0 * scale)))  # codes about 9 mm tall on the bed: readable on an A4 sheet
     font = ImageFont.load_default(size=font_px)
     for obj in objects:
         outline = footprint(obj.mesh)

@@ -1,0 +1,129 @@
+"""
+Packed plates of real, code-embossed parts, written as 3MF and sliced by PrusaSlicer with each FDM printer's
+profile: nothing to repair, every object sliced where we put it, and our estimate near the slicer's figures.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from functools import lru_cache
+
+import pytest
+
+from geometry import packing, registry
+from geometry.plate_export import PlateObject, plate_3mf, plate_top_png
+from geometry.printability import plate_print_seconds, print_seconds, printed_volume_mm3, through_holes
+from geometry.printers import PRINTER_PROFILES
+from geometry.materials import MATERIALS
+from geometry.traceability import code_emboss
+from production import slicer
+from tests.geometry._support import EXAMPLE_FOOT
+
+pytestmark = pytest.mark.slow
+
+SMALL_FOOT = {"length_mm": 225.0, "ball_width_mm": 88.0, "ball_girth_mm": 222.0, "instep_girth_mm": 228.0,
+              "heel_width_mm": 60.0, "arch_height_mm": 15.0}
+PART_LETTERS = {"upper": "UP", "midsole": "MS", "outsole": "OS", "insole": "IN"}
+ESTIMATE_TOLERANCE = 0.25  # per plate; the calibration table shows each part within 15 %
+
+
+def prusa_slicer() -> str:
+    path = shutil.which("prusa-slicer")
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("prusa-slicer is not installed: the Makefile's SYSTEM_PACKAGES must install it")
+        pytest.skip("prusa-slicer is not installed")
+    return path
+
+
+@lru_cache(maxsize=None)
+def embossed_parts(foot_key: str, sides: tuple[str, ...]) -> tuple:
+    """(code, part, mesh with its code cut in, material, colour) for a shoe and an insole per side."""
+    foot = EXAMPLE_FOOT if foot_key == "example" else SMALL_FOOT
+    found = []
+    for number, side in enumerate(sides, start=1):
+        for key in ("shoe", "insole"):
+            params = registry.parse(key, options={}, foot=foot, side=side)
+            materials = registry.part_materials(key, params)
+            for part, mesh in registry.build_parts(key, params).items():
+                code = f"S{41 + number:04d}-{PART_LETTERS[part]}-{side[0].upper()}"
+                found.append((code, part, code_emboss(mesh, code, part=part), materials[part]["material"],
+                              materials[part]["color"]))
+    return tuple(found)
+
+
+CASES = {
+    # the default printer takes a whole pair of the typical foot: both shoes and both insoles
+    "prusa_xl": ("example", ("left", "right")),
+    "large_format_fdm": ("example", ("right",)),
+    # the smaller beds take a smaller foot's shoe and insole
+    "prusa_mk4": ("small", ("left",)),
+    "bambu_x1": ("small", ("right",)),
+}
+
+
+@pytest.mark.timeout(1800)  # a plate of a pair of shoes takes PrusaSlicer one to two minutes on two shared cores
+@pytest.mark.parametrize("printer_key", list(PRINTER_PROFILES))
+def test_every_packed_plate_slices_without_repair_and_near_our_estimate(printer_key, tmp_path):
+    profile = PRINTER_PROFILES[printer_key]
+    if profile.slicer_profile is None:
+        pytest.skip(f"{profile.label} is {profile.technology.upper()}: PrusaSlicer slices filament printers only")
+    prusa_slicer()
+    foot_key, sides = CASES[printer_key]
+    parts = {code: (part, mesh, material, color) for code, part, mesh, material, color in
+             embossed_parts(foot_key, sides)}
+    # given the parts packed onto this printer's bed
+    plates = packing.pack([packing.PackPart(code, packing.footprint(mesh)) for code, (_, mesh, _, _) in parts.items()],
+                          bed_mm=profile.bed_mm)
+    assert sum(len(plate.placements) for plate in plates) == len(parts)
+    rows = []
+    for index, plate in enumerate(plates):
+        objects = [PlateObject(name=f"{p.key} {parts[p.key][0]}", code=p.key,
+                               mesh=packing.place_mesh(parts[p.key][1], p), material=parts[p.key][2],
+                               color=parts[p.key][3]) for p in plate.placements]
+        path = tmp_path / f"plate-{index}.3mf"
+        path.write_bytes(plate_3mf(objects, printer_key=printer_key, plate_name=f"plate-{index}"))
+        (tmp_path / f"plate-{index}.png").write_bytes(plate_top_png(objects, bed_mm=profile.bed_mm))
+        # when PrusaSlicer reads it: one manifold object per part, nothing repaired, each where we put it
+        found = slicer.info(path)
+        assert len(found) == len(objects)
+        assert slicer.repairs(found) == {}
+        for info, obj in zip(found, objects):
+            assert float(info["min_x"]) == pytest.approx(obj.mesh.bounds[0, 0], abs=0.01)
+            assert float(info["min_y"]) == pytest.approx(obj.mesh.bounds[0, 1], abs=0.01)
+            assert float(info["min_z"]) == pytest.approx(0.0, abs=0.01)
+        # and it slices with the printer's profile, every object having toolpaths
+        material = objects[0].material
+        result = slicer.slice_file(path, printer_key=printer_key, material=material, out_dir=tmp_path)
+        if len(objects) > 1:
+            assert sorted(result.objects) == sorted(obj.name for obj in objects), result.objects
+        else:  # PrusaSlicer 2.5 names the only object of a 3MF after the file
+            assert result.objects == [path.stem], result.objects
+        # and our estimate of the plate is near the slicer's
+        seconds = plate_print_seconds(
+            print_seconds(volume_mm3=obj.mesh.volume, height_mm=float(obj.mesh.extents[2]), profile=profile,
+                          material=obj.material, area_mm2=obj.mesh.area, holes=through_holes(obj.mesh))
+            for obj in objects)
+        grams = sum(printed_volume_mm3(volume_mm3=obj.mesh.volume, area_mm2=obj.mesh.area, profile=profile)
+                    / 1000.0 * MATERIALS[obj.material]["density_g_cm3"] for obj in objects)
+        rows.append((index, len(objects), result.seconds, seconds, result.grams, grams))
+        print(f"\n{printer_key} plate {index}: {len(objects)} parts, slicer {result.seconds / 3600:.1f} h "
+              f"{result.grams:.0f} g, estimate {seconds / 3600:.1f} h {grams:.0f} g")
+    for index, count, slicer_s, estimate_s, slicer_g, estimate_g in rows:
+        assert abs(estimate_s / slicer_s - 1) < ESTIMATE_TOLERANCE, (index, slicer_s, estimate_s)
+        assert abs(estimate_g / slicer_g - 1) < ESTIMATE_TOLERANCE, (index, slicer_g, estimate_g)
+
+
+def test_the_printer_profiles_say_what_the_registry_says():
+    # one source: each .ini's bed, height, nozzle and layer are the registry's
+    for key, profile in PRINTER_PROFILES.items():
+        if profile.slicer_profile is None:
+            continue
+        values = dict(line.split(" = ", 1) for line in profile.slicer_profile.read_text().splitlines()
+                      if " = " in line and not line.startswith("#"))
+        x, y, z = profile.build_volume_mm
+        assert values["bed_shape"] == f"0x0,{x:g}x0,{x:g}x{y:g},0x{y:g}", key
+        assert float(values["max_print_height"]) == z, key
+        assert float(values["nozzle_diameter"]) == profile.nozzle_mm, key
+        assert float(values["layer_height"]) == profile.layer_height_mm, key
+        assert float(values["fill_density"].rstrip("%")) / 100 == profile.infill, key
