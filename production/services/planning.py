@@ -107,8 +107,15 @@ def plates_pack(*, actor: AbstractBaseUser | None = None) -> list[Plate]:
     jobs = list(PrintJob.objects.select_for_update().filter(state=PrintJob.State.QUEUED)
                 .select_related("order").order_by("order__delivery_latest", "pk"))
     groups: dict[tuple[str, str, str], list[tuple[PrintJob, Polygon]]] = defaultdict(list)
+    known = {}  # the same part of the same revision (a second pair, a reprint) has the same footprint
+    for job in PrintJob.objects.filter(revision_id__in={job.revision_id for job in jobs}).exclude(footprint=[]):
+        known[(job.revision_id, job.side, job.stl_name)] = job.footprint
     for job in jobs:
+        if not job.footprint and (job.revision_id, job.side, job.stl_name) in known:
+            job.footprint = known[(job.revision_id, job.side, job.stl_name)]
+            PrintJob.objects.filter(pk=job.pk).update(footprint=job.footprint)
         outline = job_outline(job)
+        known[(job.revision_id, job.side, job.stl_name)] = job.footprint
         profile_key = job_profile_choose(job=job, outline=outline, printers=printers)
         groups[(profile_key, job.material, job.color.lower())].append((job, outline))
     plates = []

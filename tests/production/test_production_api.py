@@ -82,3 +82,12 @@ def test_download_zip_with_nothing_ticked_is_a_message_on_the_page(client, produ
     assert "Tick at least one order" in response.content.decode()
     plates = client.post("/production/plates/export/", {}, follow=True)
     assert "Tick at least one plate" in plates.content.decode()
+
+
+def test_production_opens_an_ordered_design_without_a_continue_designing_link(client, production_user, shopper,
+                                                                               insole_order):
+    client.force_login(production_user)
+    page = client.get(f"/designs/{insole_order.design_id}/")
+    assert page.status_code == 200 and "Continue designing" not in page.content.decode()
+    client.force_login(insole_order.customer.user)
+    assert "Continue designing" in client.get(f"/designs/{insole_order.design_id}/").content.decode()

@@ -89,6 +89,9 @@ class Command(BaseCommand):
         demo.first_name, demo.last_name = "Giulia", "Demo"
         demo.save(update_fields=["first_name", "last_name"])
         measurement_set_record(customer=customer_get_or_create_for_user(user=demo), feet=DEMO_FEET)
+        from production.services import printer_farm_demo_load  # the demo farm: printers of several kinds
+
+        printer_farm_demo_load()
         stores = [store_upsert(**store) for store in DEMO_STORES]
         for username, (first_name, last_name, role) in DEMO_STAFF.items():
             person = User.objects.get(username=username)
