@@ -59,17 +59,17 @@ def test_review_address_pay_and_cancel(page_factory, built_insole, screenshot, l
     page.fill("#id_line1", "Via Dante 3")
     page.fill("#id_postcode", "20121")
     page.fill("#id_country", "IT")
-    page.click("button[type=submit]")
+    page.click(".checkout form button[type=submit]")
     error = page.locator("#id_city-error")
     assert error.is_visible() and ("City" if english else "Città") in error.inner_text()
     page.fill("#id_city", "Milano")
     with page.expect_navigation():
-        page.click("button[type=submit]")
+        page.click(".checkout form button[type=submit]")
     assert "/pay/" in page.url
     assert_accessible(page, "checkout payment", locale)
     screenshot(page, f"checkout-pay-{locale}")
     with page.expect_navigation():
-        page.click("form button[type=submit]")
+        page.click(".checkout form button[type=submit]")
     # confirmation: the order page says paid, with its history, and offers to cancel
     assert page.locator(".status-badge").inner_text() == ("Paid" if english else "Pagato")
     assert page.locator(".order-history li").count() == 2
