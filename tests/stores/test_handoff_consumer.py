@@ -17,6 +17,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 REVISION = {"parameters": {"thickness_mm": 4.5}, "measurements": FEET}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """Each test runs its own event loop: a layer (its receive lock) from an earlier loop must not be reused."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 def socket(user, design_id: int, query: str = "") -> WebsocketCommunicator:
     communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/designs/{design_id}/progress/{query}")
     communicator.scope["user"] = user
