@@ -216,6 +216,9 @@ CELERY_BEAT_SCHEDULE = {
                         "options": {"expires": SARTORIA_JOB_SWEEP_SECONDS}},
     "scans-sweep": {"task": "customers.tasks.scans_sweep_task", "schedule": SARTORIA_JOB_SWEEP_SECONDS,
                     "options": {"expires": SARTORIA_JOB_SWEEP_SECONDS}},
+    # paid orders become print jobs within seconds, whoever marked them paid (production/tasks.py)
+    "print-jobs-sweep": {"task": "production.tasks.print_jobs_sweep_task", "schedule": SARTORIA_JOB_SWEEP_SECONDS,
+                         "options": {"expires": SARTORIA_JOB_SWEEP_SECONDS}},
     "idempotency-keys-purge": {"task": "platform_api.tasks.idempotency_keys_purge_task", "schedule": 3600,
                                "options": {"expires": 3600}},
 }

@@ -19,3 +19,9 @@ def plate_export_plate_task(export_id: int, plate_id: int) -> None:
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def plate_export_finish_task(export_id: int) -> None:
     services.plate_export_finish(export_id=export_id)
+
+
+@shared_task(acks_late=True)
+def print_jobs_sweep_task() -> None:
+    """Beat: every paid order without jobs gets them (payment does not have to know production)."""
+    services.print_jobs_create_for_paid_orders()
