@@ -1,4 +1,5 @@
 """Loyalty cards and the QR code a customer shows in the store."""
+import re
 import secrets
 
 from django.core import signing
@@ -58,7 +59,13 @@ def barcode_svg(*, number: str) -> str:
     barcode.get("code128", number, writer=SVGWriter()).write(
         buffer, options={"write_text": False, "module_height": 14.0, "quiet_zone": 4.0})
     svg = buffer.getvalue().decode()
-    return svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg"):]
+    # python-barcode draws in mm without a viewBox: give it one (1 mm = 96/25.4 user units) so CSS can size it
+    size = re.search(r'width="([\d.]+)mm" height="([\d.]+)mm"', svg)
+    if size:
+        width, height = (float(value) * 96 / 25.4 for value in size.groups())
+        svg = svg.replace(size.group(0), f'viewBox="0 0 {width:.2f} {height:.2f}" class="barcode" role="img"', 1)
+    return svg
 
 
 def loyalty_card_send(*, customer: Customer, actor=None) -> str:
