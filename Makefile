@@ -65,6 +65,7 @@ bench: install-dev system-deps
 	$(PY) bench/bench_phone_vs_laser.py
 	$(PY) bench/bench_recovery.py --runs 3
 	$(PY) bench/bench_handoff.py
+	$(PY) bench/bench_packing.py
 
 clean:
 	rm -rf $(VENV) var
