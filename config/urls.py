@@ -6,7 +6,6 @@ from django.views.i18n import JavaScriptCatalog
 from config.tokens import TokenApi
 from platform_api.views import ApiDocsPage, ApiSchemaApi
 from configurator import checkout_views as checkout_pages
-from configurator import checkout_views as checkout_pages
 from configurator import views as pages
 from customers import views as account_pages
 from production import views as production_pages
@@ -32,10 +31,6 @@ urlpatterns = [
     path("orders/<int:order_id>/", checkout_pages.order_detail, name="order-detail"),
     path("orders/<int:order_id>/pay/", checkout_pages.order_pay_page, name="order-pay-page"),
     path("orders/<int:order_id>/cancel/", checkout_pages.order_cancel_page, name="order-cancel-page"),
-    path("checkout/<int:design_id>/", checkout_pages.checkout, name="checkout"),
-    path("orders/<int:order_id>/", checkout_pages.order_detail, name="order-detail"),
-    path("orders/<int:order_id>/pay/", checkout_pages.order_pay_page, name="order-pay-page"),
-    path("orders/<int:order_id>/cancel/", checkout_pages.order_cancel_page, name="order-cancel-page"),
     path("production/", production_pages.production_queue, name="production-queue"),
     path("production/plan/", production_pages.production_plan, name="production-plan"),
     path("production/plates/export/", production_pages.production_plates_export, name="production-plates-export"),
@@ -55,6 +50,7 @@ urlpatterns = [
     path("profile/consent/", account_pages.profile_consent, name="profile-consent"),
     path("profile/export/", account_pages.profile_export, name="profile-export"),
     path("profile/erase/", account_pages.profile_erase, name="profile-erase"),
+    path("accounts/confirm-email/<str:token>/", account_pages.email_confirm_page, name="email-confirm"),
     path("customers/duplicates/", account_pages.duplicates, name="duplicates"),
     path("customers/duplicates/<int:suggestion_id>/", account_pages.duplicate_compare, name="duplicate-compare"),
     path("customers/merges/<int:merge_id>/undo/", account_pages.merge_undo, name="merge-undo"),

@@ -358,3 +358,14 @@ def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
     else:
         messages.success(request, _("The merge was undone: both records are as they were."))
     return redirect("duplicates")
+
+
+def email_confirm_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the sign-up email: the address becomes a confirmed identity of that customer."""
+    from customers.services import email_confirm
+
+    try:
+        identity = email_confirm(token=token)
+    except ApplicationError as error:
+        return render(request, "customers/email_confirmed.html", {"error": error.message}, status=400)
+    return render(request, "customers/email_confirmed.html", {"email": identity.external_id})

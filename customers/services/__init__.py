@@ -1,6 +1,11 @@
 """Customer services, by entity; `from customers.services import X` keeps working for every X below."""
 from customers.services.timeline import touchpoint_record  # noqa: F401  (first: the others record events)
-from customers.services.identities import identity_attach, identity_normalise  # noqa: F401
+from customers.services.identities import (  # noqa: F401
+    email_confirm,
+    email_confirmation_send,
+    identity_attach,
+    identity_normalise,
+)
 from customers.services.loyalty import customer_qr_token, loyalty_card_issue, loyalty_card_number_new  # noqa: F401
 from customers.services.scans import (  # noqa: F401
     FOOT_SIDES,

@@ -1,5 +1,6 @@
 """Accounts: one customer per signed-in person, guests, sign-up (emails stay unique), guest -> account."""
 import secrets
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from config.exceptions import ApplicationError
 from customers.models import ChannelIdentity, Customer, TouchpointEvent
 from customers.selectors import customer_for_user_get, email_is_taken
-from customers.services.identities import identity_attach
+from customers.services.identities import email_confirmation_send, identity_attach
 from customers.services.loyalty import loyalty_card_issue
 from customers.services.timeline import touchpoint_record
 
@@ -79,6 +80,7 @@ def account_sign_up(*, user: AbstractBaseUser | None, username: str, email: str,
         customer.email = email
         customer.save(update_fields=["is_guest", "email", "updated_at"])
     identity_attach(customer=customer, channel=ChannelIdentity.Channel.EMAIL, value=email)
+    transaction.on_commit(partial(email_confirmation_send, customer=customer, email=email))
     touchpoint_record(customer=customer, kind=TouchpointEvent.Kind.SIGNUP, channel=channel, actor=account,
                       data={"from_guest": guest is not None})
     return account

@@ -183,3 +183,19 @@ def test_erasure_from_the_profile_logs_out(client, shopper):
     assert wrong.status_code == 400 and "password è sbagliata" in wrong.content.decode()
     done = client.post("/profile/erase/", {"password": PASSWORD})
     assert done.status_code == 200 and client.get("/profile/").status_code == 302
+
+
+def test_the_sign_up_email_confirms_the_address(client, django_capture_on_commit_callbacks):
+    import re
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/signup/", {"username": "carla", "email": "Carla@Example.com",
+                                          "password": "a long pass phrase 42"})
+    link = re.search(r"/accounts/confirm-email/[^/\s]+/", mail.outbox[-1].body).group(0)
+    identity = ChannelIdentity.objects.get(channel="email", external_id="carla@example.com")
+    assert not identity.verified
+    assert client.get(link).status_code == 200
+    identity.refresh_from_db()
+    assert identity.verified
+    broken = client.get(link[:-3] + "x/", HTTP_ACCEPT_LANGUAGE="it")
+    assert broken.status_code == 400 and "non è valido" in broken.content.decode()
