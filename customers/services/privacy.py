@@ -71,17 +71,42 @@ def customer_export_data(*, customer: Customer) -> dict:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
+def _paths_to_customer(model, depth: int = 3, seen: tuple = ()) -> list[str]:
+    """Lookups from `model` to Customer over foreign keys ("revision__design__customer"), at most `depth` long."""
+    if model is Customer:
+        return [""]
+    if depth == 0 or model in seen:
+        return []
+    paths = []
+    for field in model._meta.concrete_fields:
+        if field.is_relation and (field.many_to_one or field.one_to_one) and field.related_model is not None:
+            for rest in _paths_to_customer(field.related_model, depth - 1, (*seen, model)):
+                paths.append(f"{field.name}__{rest}" if rest else field.name)
+    return paths
+
+
 def _customer_files(customer: Customer) -> list[tuple[str, models.fields.files.FieldFile]]:
-    from configurator.models import RevisionFile
+    """Every stored file of every app's rows that lead to the customer (scans, cleaned feet, revision files...),
+    found from the model meta like the merge, as (name in the zip, file)."""
+    from django.apps import apps
 
     files = []
-    for stored in FootScanFile.objects.filter(scan__customer=customer).order_by("pk"):
-        for field_file in (stored.file, stored.foot):
-            if field_file:
-                files.append((f"scans/{stored.scan_id}/{PurePosixPath(field_file.name).name}", field_file))
-    for item in RevisionFile.objects.filter(revision__design__customer=customer).order_by("pk"):
-        if item.file:
-            files.append((f"designs/{item.revision.design_id}/revision-{item.revision_id}/{item.name}", item.file))
+    for model in apps.get_models():
+        file_fields = [field for field in model._meta.concrete_fields if isinstance(field, models.FileField)]
+        if not file_fields or model is Customer:
+            continue
+        query = models.Q()
+        for path in _paths_to_customer(model):
+            if not path.startswith(("actor", "uploaded_by", "user")):
+                query |= models.Q(**{path: customer})
+        if not query:
+            continue
+        folder = f"{model._meta.app_label}/{model._meta.model_name}"
+        for row in model._base_manager.filter(query).distinct().order_by("pk"):
+            for field in file_fields:
+                field_file = getattr(row, field.name)
+                if field_file:
+                    files.append((f"{folder}/{row.pk}/{field.name}/{PurePosixPath(field_file.name).name}", field_file))
     return files
 
 

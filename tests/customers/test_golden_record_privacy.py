@@ -3,6 +3,7 @@ import io
 import json
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core import mail, signing
@@ -131,8 +132,8 @@ def test_the_export_holds_everything_and_the_zip_the_files(client, shopper, prod
     download = client.get("/profile/export/")
     assert download["Content-Disposition"].startswith("attachment")
     archive = zipfile.ZipFile(io.BytesIO(download.content))
-    assert f"scans/{scan.pk}/left.ply" in archive.namelist()
-    assert archive.read(f"scans/{scan.pk}/left.ply") == b"ply\n1"
+    name = f"customers/footscanfile/{stored.pk}/file/{Path(stored.file.name).name}"
+    assert name in archive.namelist() and archive.read(name) == b"ply\n1"
     assert json.loads(archive.read("data.json"))["customer"]["email"] == shopper.email
     assert customer.touchpoints.filter(kind="export").count() == 2
 
