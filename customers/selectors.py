@@ -389,3 +389,12 @@ def store_customer_checked_in(*, customer_id: int | None) -> Customer:
     if customer is None:
         raise ApplicationError("check a customer in first (loyalty card or email).", {"field": "customer"})
     return customer
+
+
+def measurement_kind_label(kind: str) -> str:
+    """A measurement's name in the reader's language ("Ball girth", "Circonferenza metatarsale")."""
+    return str(Measurement.Kind(kind).label)
+
+
+def measurement_side_label(side: str) -> str:
+    return str(Measurement.Side(side).label)

@@ -14,7 +14,6 @@ from config.jobs import BrokerUnavailable
 from config.ratelimits import attempts_count
 from configurator.selectors import design_list_for_customer, product_get, product_list, revision_latest
 from configurator.services import design_create
-from customers.forms import FootMeasurementsForm
 from customers.selectors import (
     customer_loyalty_card,
     customer_timeline,
@@ -25,7 +24,7 @@ from customers.selectors import (
 from customers.services import measurement_set_record, scan_limits_text, scan_upload
 from geometry.foot import MEASUREMENT_RANGES_MM
 from stores.cities import city_names
-from stores.forms import CheckInForm, PinForm, StartDesignForm, WalkInForm
+from stores.forms import CheckInForm, FootMeasurementsForm, PinForm, StartDesignForm, WalkInForm
 from stores.selectors import (
     check_in_get_for_staff,
     check_in_list_for_staff,

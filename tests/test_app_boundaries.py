@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("configurator", "customers", "production")
+APPS = ("configurator", "customers", "production", "stores")
 DOORS = ("services", "selectors")  # what one app may import from another
 
 

@@ -10,6 +10,7 @@ from configurator.services.designs import (
     quote_compute,
 )
 from configurator.services.orders import (
+    orders_personal_data_erase,
     ORDER_TRANSITIONS,
     OrderPermissionDenied,
     order_cancel,

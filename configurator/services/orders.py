@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from config.exceptions import ApplicationError
 from configurator import pricing
 from configurator.models import Design, DesignRevision, Order, OrderEvent
-from customers.roles import user_can_export_print_files
+from customers.selectors import user_can_export_print_files
 
 if TYPE_CHECKING:
+    from customers.models import Customer
     from stores.models import Store
 
 logger = logging.getLogger(__name__)
@@ -377,3 +378,26 @@ DELIVERY_FIELD_LABELS = {
     "phone": translation.gettext_lazy("Phone"),
 }
 
+
+
+# Orders the shop still has to hand over: their address is needed to deliver them, so they hold an erasure back.
+ORDER_STATUSES_OPEN = (Order.Status.PLACED, Order.Status.PAID, Order.Status.IN_PRODUCTION, Order.Status.PRINTED,
+                       Order.Status.SHIPPED, Order.Status.READY_FOR_PICKUP)
+
+
+def orders_personal_data_erase(*, customer: Customer) -> int:
+    """Clear who and where on a customer's orders when they ask for erasure; what was made, for how much, stays.
+
+    Refused while an order is still to be delivered (cancel it first, or ask again once it has arrived), so an
+    erasure never strands a pair on its way.
+    """
+    open_orders = sorted(Order.objects.filter(customer=customer, status__in=ORDER_STATUSES_OPEN)
+                         .values_list("pk", flat=True))
+    if open_orders:
+        raise ApplicationError(
+            _("Orders %(orders)s are still on their way: cancel them or wait until they are delivered, then ask "
+              "again.") % {"orders": ", ".join(f"#{pk}" for pk in open_orders)},
+            {"field": "orders", "value": open_orders, "allowed": "no order placed, paid, in production or shipped"},
+        )
+    return Order.objects.filter(customer=customer).update(
+        delivery_name="", delivery_line1="", delivery_line2="", delivery_postcode="", delivery_phone="")

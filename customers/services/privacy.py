@@ -149,6 +149,9 @@ def customer_erase(*, customer: Customer, password: str, actor: AbstractBaseUser
     if user is None or not user.has_usable_password() or not user.check_password(password or ""):
         raise ApplicationError(_("The password is wrong: type the password you log in with to confirm the erasure."),
                                {"field": "password"})
+    from configurator.services import orders_personal_data_erase  # configurator's services import ours
+
+    orders_personal_data_erase(customer=customer)  # refused while an order is on its way: nothing changed yet
     reference = f"anon-{secrets.token_hex(6)}"
     user.set_unusable_password()
     user.username = f"erased-{reference}"[:150]

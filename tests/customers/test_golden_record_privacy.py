@@ -200,3 +200,35 @@ def test_the_sign_up_email_confirms_the_address(client, django_capture_on_commit
     assert identity.verified
     broken = client.get(link[:-3] + "x/", HTTP_ACCEPT_LANGUAGE="it")
     assert broken.status_code == 400 and "non è valido" in broken.content.decode()
+
+
+def _delivered_and_open_orders(shopper, products):
+    from configurator.models import Order
+    from configurator.services import order_place
+    from tests.configurator.helpers import built_revision
+
+    revision = built_revision(user=shopper, product=products["insole"])
+    orders = [order_place(design=revision.design, revision=revision, checkout_token=f"erase-{n}") for n in range(2)]
+    address = {"delivery_name": "Giulia Bianchi", "delivery_line1": "Via Brera 3", "delivery_postcode": "20121",
+               "delivery_city": "Milano", "delivery_country": "IT", "delivery_phone": "+393331234567"}
+    Order.objects.filter(pk__in=[order.pk for order in orders]).update(**address)
+    Order.objects.filter(pk=orders[0].pk).update(status=Order.Status.DELIVERED)
+    return Order, orders
+
+
+def test_erasure_waits_for_an_order_on_its_way_and_then_clears_who_and_where_on_every_order(shopper, products):
+    # given a delivered order and one still placed, both with an address
+    Order, (delivered, placed) = _delivered_and_open_orders(shopper, products)
+    # when the customer asks for erasure: refused in words, naming the order, and nothing changed
+    answer = api(shopper).post("/api/me/erase/", {"password": PASSWORD}, format="json", HTTP_ACCEPT_LANGUAGE="it")
+    assert answer.status_code == 400 and f"#{placed.pk}" in answer.json()["detail"]
+    assert "ancora in corso" in answer.json()["detail"]
+    shopper.customer.refresh_from_db()
+    assert shopper.customer.erased_at is None and Order.objects.get(pk=delivered.pk).delivery_name == "Giulia Bianchi"
+    # when the open order is cancelled and they ask again
+    Order.objects.filter(pk=placed.pk).update(status=Order.Status.CANCELLED)
+    assert api(shopper).post("/api/me/erase/", {"password": PASSWORD}, format="json").status_code == 202
+    # then no order says who or where; what was made and its price stay
+    for order in Order.objects.filter(pk__in=[delivered.pk, placed.pk]):
+        assert (order.delivery_name, order.delivery_line1, order.delivery_postcode, order.delivery_phone) == ("",) * 4
+        assert order.price > 0 and order.revision_id
