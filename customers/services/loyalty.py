@@ -4,6 +4,8 @@ import secrets
 
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from customers import matching
 from customers.models import ChannelIdentity, Customer
@@ -64,7 +66,8 @@ def barcode_svg(*, number: str) -> str:
     size = re.search(r'width="([\d.]+)mm" height="([\d.]+)mm"', svg)
     if size:
         width, height = (float(value) * 96 / 25.4 for value in size.groups())
-        svg = svg.replace(size.group(0), f'viewBox="0 0 {width:.2f} {height:.2f}" class="barcode" role="img"', 1)
+        svg = svg.replace(size.group(0), f'viewBox="0 0 {width:.2f} {height:.2f}" class="barcode" role="img" '
+                          f'aria-label="{escape(_("Barcode of card number %(number)s") % {"number": number})}"', 1)
     return svg
 
 
