@@ -224,3 +224,26 @@ def revision_list_done(*, revision_ids: list[int] | None = None) -> QuerySet[Des
     if revision_ids is not None:
         revisions = revisions.filter(pk__in=revision_ids)
     return revisions
+
+
+# Reads production makes of what was ordered: orders, their revisions and stored files, by id or status.
+def orders_with_status(*, statuses) -> QuerySet[Order]:
+    return Order.objects.filter(status__in=statuses)
+
+
+def order_get(*, order_id: int, for_update: bool = False) -> Order:
+    """One order with its revision and product (locked for the caller's transaction when asked)."""
+    orders = Order.objects.select_related("revision__design__template")
+    return (orders.select_for_update() if for_update else orders).get(pk=order_id)
+
+
+def revisions_with_orders(*, revision_ids) -> QuerySet[DesignRevision]:
+    return (DesignRevision.objects.filter(pk__in=revision_ids)
+            .select_related("design__template", "design__customer").prefetch_related("files", "orders"))
+
+
+def revision_file_find(*, revision_id: int, side: str, name: str) -> RevisionFile | None:
+    return RevisionFile.objects.filter(revision_id=revision_id, side=side, name=name).first()
+
+
+REVISION_DONE = DesignRevision.Status.DONE

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from configurator.models import Order
+from configurator.selectors import orders_with_status
 from production.models import FarmPlan, Plate, PlateExport, Printer, PrintJob
 from production.services.jobs import ORDER_STATUSES_TO_MAKE
 
@@ -52,9 +52,9 @@ def plate_export_find(*, export_id: int) -> PlateExport | None:
     return PlateExport.objects.filter(pk=export_id).first()
 
 
-def orders_to_make() -> QuerySet[Order]:
+def orders_to_make() -> QuerySet:
     """The queue: paid orders and those in production, oldest promise first."""
-    return (Order.objects.filter(status__in=ORDER_STATUSES_TO_MAKE)
+    return (orders_with_status(statuses=ORDER_STATUSES_TO_MAKE)
             .select_related("customer__user", "design__template", "revision")
             .prefetch_related("print_jobs").order_by("delivery_latest", "pk"))
 

@@ -6,9 +6,9 @@ from production import services
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def print_jobs_create_task(order_id: int) -> None:
-    from configurator.models import Order
+    from configurator.selectors import order_get
 
-    services.print_jobs_create_for_order(order=Order.objects.get(pk=order_id))
+    services.print_jobs_create_for_order(order=order_get(order_id=order_id))
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)

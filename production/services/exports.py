@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from config.exceptions import ApplicationError
-from configurator.models import DesignRevision, Order, RevisionFile
+from configurator.selectors import REVISION_DONE, revision_file_find, revisions_with_orders
 from geometry.export import to_stl
 from geometry.materials import MATERIALS
 from geometry.printers import PRINTER_PROFILES
@@ -25,6 +25,11 @@ from production.exporters import PRINT_KINDS, ExportRefused, PrintEntry, batch_z
 from production.models import Plate, PlateExport, PrintExport, PrintJob
 from production.services.jobs import ORDER_STATUSES_TO_MAKE, order_number
 from production.services.planning import job_mesh
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: production reads orders through configurator's selectors
+    from configurator.models import Order
 
 MAX_REVISIONS_PER_EXPORT = 200
 MAX_PLATES_PER_EXPORT = 100
@@ -57,15 +62,14 @@ def print_files_export(*, revision_ids: list[int], user: AbstractBaseUser) -> tu
         raise ApplicationError(
             _("choose between 1 and %(max)s revisions.") % {"max": MAX_REVISIONS_PER_EXPORT},
             {"field": "revision_ids", "value": wanted, "allowed": f"1..{MAX_REVISIONS_PER_EXPORT}"})
-    revisions = {revision.pk: revision for revision in DesignRevision.objects.filter(pk__in=wanted)
-                 .select_related("design__template", "design__customer").prefetch_related("files", "orders")}
+    revisions = {revision.pk: revision for revision in revisions_with_orders(revision_ids=wanted)}
     refused, refused_ids = [], []
     for pk in wanted:
         revision = revisions.get(pk)
         orders = list(revision.orders.all()) if revision else []
         if revision is None:
             refused.append(_("revision %(id)s does not exist") % {"id": pk})
-        elif revision.status != DesignRevision.Status.DONE:
+        elif revision.status != REVISION_DONE:
             refused.append(_("revision %(id)s is not finished") % {"id": pk})
         elif not orders:
             refused.append(_("revision %(id)s was never ordered") % {"id": pk})
@@ -130,7 +134,7 @@ def _thumbnails(jobs: list[PrintJob]) -> dict[tuple[int, str], bytes]:
         key = (job.revision_id, job.side)
         if key in found:
             continue
-        stored = RevisionFile.objects.filter(revision_id=job.revision_id, side=job.side, name="preview.png").first()
+        stored = revision_file_find(revision_id=job.revision_id, side=job.side, name="preview.png")
         if stored is not None:
             with stored.file.open("rb") as handle:
                 found[key] = exporters.thumbnail(handle.read())
@@ -205,7 +209,7 @@ def plate_files_build(*, plate: Plate) -> dict[str, bytes]:
     files = {f"plate-{plate.pk}.3mf": plate_3mf(objects, printer_key=profile.key, plate_name=f"plate-{plate.pk}")}
     png = plate_top_png(objects, bed_mm=tuple(PRINTER_PROFILES[plate.printer_profile].build_volume_mm[:2]))
     files[f"plate-{plate.pk}.png"] = png
-    for job, embossed, _ in found:
+    for job, embossed, _item in found:
         files[f"{job.code}.stl"] = to_stl(embossed)
     sheet = plate_sheet(plate, jobs, png)
     files[f"plate-{plate.pk}.html"] = job_sheet_html(sheet).encode("utf-8")

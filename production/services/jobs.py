@@ -9,10 +9,15 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from config.exceptions import ApplicationError
-from configurator.models import Order
+from configurator.selectors import order_get, orders_with_status
 from geometry import pipeline
 from geometry.printers import DEFAULT_PRINTER
 from production.models import Plate, PrintJob, PrintJobEvent
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: production reads orders through configurator's selectors
+    from configurator.models import Order
 
 # Orders production makes: paid, and those it already works on. A placed order is not paid yet.
 ORDER_STATUSES_TO_MAKE = ("paid", "in_production", "printed")
@@ -91,7 +96,7 @@ def _part_rows(order: Order) -> list[dict]:
 def print_jobs_create_for_order(*, order: Order, actor: AbstractBaseUser | None = None) -> list[PrintJob]:
     """One queued job per part and side of a paid order. Idempotent: paying twice or a retried task adds none."""
     with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("revision__design__template").get(pk=order.pk)
+        order = order_get(order_id=order.pk, for_update=True)
         if order.status not in ORDER_STATUSES_TO_MAKE:
             raise ApplicationError(
                 _("order %(order)s is %(status)s: only paid orders become print jobs.")
@@ -116,7 +121,7 @@ def print_jobs_create_for_order(*, order: Order, actor: AbstractBaseUser | None 
 def print_jobs_create_for_paid_orders(*, actor: AbstractBaseUser | None = None) -> int:
     """Catch up: jobs for every paid order that has none yet (a lost message, orders paid before this existed)."""
     created = 0
-    for order in Order.objects.filter(status="paid", print_jobs__isnull=True).order_by("pk"):
+    for order in orders_with_status(statuses=["paid"]).filter(print_jobs__isnull=True).order_by("pk"):
         try:
             created += len(print_jobs_create_for_order(order=order, actor=actor))
         except ApplicationError:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from shapely.geometry import Polygon
 
 from config.exceptions import ApplicationError
-from configurator.models import RevisionFile
+from configurator.selectors import revision_file_find
 from geometry.printability import print_seconds
 from geometry.printers import PRINTER_PROFILES, PrinterProfile
 from production.models import FarmPlan, Plate, Printer, PrintJob, PrintJobEvent
@@ -29,7 +29,7 @@ def solver_seconds() -> float:
 
 def job_mesh(job: PrintJob) -> trimesh.Trimesh:
     """The part as built (mm, sole on z=0): the revision's STL of that side and part."""
-    stored = RevisionFile.objects.filter(revision_id=job.revision_id, side=job.side, name=job.stl_name).first()
+    stored = revision_file_find(revision_id=job.revision_id, side=job.side, name=job.stl_name)
     if stored is None:
         raise ApplicationError(
             _("job %(code)s cannot be planned: its print file %(name)s is missing.")
