@@ -53,4 +53,5 @@ def test_geometry_refusal_fails_the_revision_with_a_reason(shopper, products):
     DesignRevision.objects.filter(pk=revision.pk).update(parameters={"thickness_mm": 999})
     failed = revision_build(revision_id=revision.pk)
     assert failed.status == DesignRevision.Status.FAILED
-    assert "thickness_mm" in failed.failure_reason
+    # the reason names the option in words and its allowed range (geometry/error_messages.py), not a field code
+    assert "Thickness" in failed.failure_reason and "2 to 10 mm" in failed.failure_reason
