@@ -82,7 +82,8 @@ def test_production_reads_only_what_was_ordered_and_not_cancelled(api_client, sh
     # issue 15: the print queue lists paid orders only; paying puts it there
     assert api_client.get("/api/production/queue/").json() == []
     order_status_set(order=placed, status=Order.Status.PAID, actor=production_user)
-    assert [row["id"] for row in api_client.get("/api/production/queue/").json()] == [giulias_revision.pk]
+    queue = api_client.get("/api/production/queue/").json()  # one row per paid order, naming its revision
+    assert [(row["id"], row["revision"]) for row in queue] == [(placed.pk, giulias_revision.pk)]
     # another, unordered revision of the same design stays hidden, also in the design's own list
     draft = built_revision_of(giulias_revision.design, options={"cushioning": "ribs"})
     assert api_client.get(f"/api/revisions/{draft.pk}/").status_code == 404
