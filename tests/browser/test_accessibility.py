@@ -100,8 +100,11 @@ def built_design(live_app) -> int:
         time.sleep(1)
         revision = api_call(live_app, "GET", f"/api/revisions/{revision['id']}/", token=token)
     assert revision["status"] == "done", revision
-    # ordered, so that production has it to make (production sees nothing else)
-    api_call(live_app, "POST", "/api/orders/", {"design": design["id"], "revision": revision["id"]}, token=token)
+    # ordered and paid, so that production has it to make (production's queue lists paid orders only)
+    order = api_call(live_app, "POST", "/api/orders/", {"design": design["id"], "revision": revision["id"]},
+                     token=token)
+    maker = api_call(live_app, "POST", "/api/auth/token/", {"username": PRODUCTION[0], "password": PRODUCTION[1]})
+    api_call(live_app, "POST", f"/api/orders/{order['id']}/pay/", {}, token=maker["token"])
     return design["id"]
 
 
