@@ -88,7 +88,11 @@ def footprint(mesh: trimesh.Trimesh, *, tolerance_mm: float = FOOTPRINT_TOLERANC
                              value=len(mesh.faces))
     # each kept triangle as a closed ring (first corner repeated)
     rings = np.concatenate([triangles[keep], triangles[keep][:, :1]], axis=1)
-    shadow = shapely.union_all(shapely.make_valid(shapely.polygons(rings)))
+    triangles_2d = shapely.make_valid(shapely.polygons(rings))
+    try:
+        shadow = shapely.union_all(triangles_2d)
+    except shapely.errors.GEOSException:  # near-coincident edges GEOS cannot node: union on a 1 µm grid instead
+        shadow = shapely.union_all(triangles_2d, grid_size=0.001)
     pieces = [g for g in shapely.get_parts(shadow) if g.geom_type == "Polygon" and not g.is_empty]
     if not pieces:
         raise ParameterError("mesh", "the part's shadow on the bed is empty", value=len(mesh.faces))

@@ -14,8 +14,10 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ortools.sat.python import cp_model
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ def lower_bound(plates: Sequence[PlateTask], printers: Sequence[str], fixed: Seq
 
 
 def _solver(seconds: float, workers: int) -> cp_model.CpSolver:
+    from ortools.sat.python import cp_model  # here, not at import: the web process never loads it
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(seconds, 0.05)
     solver.parameters.num_workers = workers
@@ -106,6 +109,7 @@ def schedule(plates: Sequence[PlateTask], printers: Sequence[str], *, fixed: Seq
     time_limit_s : float
       Wall-clock budget of the three solves together.
     """
+    from ortools.sat.python import cp_model  # here, not at import: the web process never loads it
     started = time.perf_counter()
     result = Schedule(status="EMPTY")
     result.unschedulable = [plate.key for plate in plates if not set(plate.durations) & set(printers)]

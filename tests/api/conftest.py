@@ -38,11 +38,18 @@ def live_api(tmp_path_factory):
     base_url = f"http://127.0.0.1:{port}"
 
     def token(username: str, password: str) -> str:
-        request = urllib.request.Request(
-            f"{base_url}/api/v1/auth/token/", method="POST", headers={"Content-Type": "application/json"},
-            data=json.dumps({"username": username, "password": password}).encode())
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read())["token"]
+        """A token for the user; the fuzzing before may have used up this address's log-ins: wait as told."""
+        for attempt in range(3):
+            request = urllib.request.Request(
+                f"{base_url}/api/v1/auth/token/", method="POST", headers={"Content-Type": "application/json"},
+                data=json.dumps({"username": username, "password": password}).encode())
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    return json.loads(response.read())["token"]
+            except urllib.error.HTTPError as error:
+                if error.code != 429 or attempt == 2:
+                    raise
+                time.sleep(min(float(error.headers.get("Retry-After") or 60), 70) + 1)
 
     try:
         deadline = time.monotonic() + 480  # migrations on a busy CI machine take minutes
