@@ -23,7 +23,9 @@ def live_api(tmp_path_factory):
     env = {key: value for key, value in os.environ.items() if key not in ("DJANGO_MEDIA_ROOT",)}
     run_id = uuid.uuid4().hex[:8]
     env.update(SARTORIA_DATA_DIR=str(data_dir), SARTORIA_CELERY_QUEUE=f"sartoria-api-{run_id}",
-               SARTORIA_CHANNEL_PREFIX=f"asgi-api-{run_id}")
+               SARTORIA_CHANNEL_PREFIX=f"asgi-api-{run_id}",
+               # attempt counters of its own: a Redis that earlier runs used keeps theirs (uploads per address...)
+               SARTORIA_RATELIMIT_PREFIX=f"rl-api-{run_id}:")
     drop_database = None
     if env.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         env["DATABASE_URL"], drop_database = _postgres_database_for(env["DATABASE_URL"])

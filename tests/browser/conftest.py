@@ -60,7 +60,9 @@ def live_app_server(tmp_path_factory):
     env = {key: value for key, value in os.environ.items() if key not in ("DJANGO_MEDIA_ROOT",)}
     run_id = uuid.uuid4().hex[:8]
     env.update(SARTORIA_DATA_DIR=str(data_dir), SARTORIA_CELERY_QUEUE=f"sartoria-browser-{run_id}",
-               SARTORIA_CHANNEL_PREFIX=f"asgi-browser-{run_id}")
+               SARTORIA_CHANNEL_PREFIX=f"asgi-browser-{run_id}",
+               # attempt counters of its own: a Redis that earlier runs used keeps theirs (uploads per address...)
+               SARTORIA_RATELIMIT_PREFIX=f"rl-browser-{run_id}:")
     drop_database = None
     if env.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         env["DATABASE_URL"], drop_database = _postgres_database_for(env["DATABASE_URL"])

@@ -42,7 +42,8 @@ class Stack:
             **os.environ, "DATABASE_URL": database_url, "DJANGO_MEDIA_ROOT": str(media_root),
             "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0", "SARTORIA_DATA_DIR": str(folder / "var"),
             "SARTORIA_CELERY_QUEUE": f"work-{uuid.uuid4().hex[:8]}", "SARTORIA_FAULT_DIR": str(self.faults),
-            "SARTORIA_CHANNEL_PREFIX": f"work-{uuid.uuid4().hex[:8]}", **(settings or {}),
+            "SARTORIA_CHANNEL_PREFIX": f"work-{uuid.uuid4().hex[:8]}",
+            "SARTORIA_RATELIMIT_PREFIX": f"rl-work-{uuid.uuid4().hex[:8]}:", **(settings or {}),
         }
 
     def log(self, name: str):
