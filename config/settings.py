@@ -299,4 +299,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # fpdf2 subsets the job sheet's fonts with fontTools, which logs every table it keeps or drops at INFO
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }

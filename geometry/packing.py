@@ -82,17 +82,17 @@ def footprint(mesh: trimesh.Trimesh, *, tolerance_mm: float = FOOTPRINT_TOLERANC
     """
     triangles = np.asarray(mesh.triangles, float)[:, :, :2]        # (f, 3, 2)
     normal_z = np.asarray(mesh.face_normals, float)[:, 2]           # (f,)
-    keep = normal_z > _VERTICAL_NZ if mesh.is_watertight else np.abs(normal_z) > _VERTICAL_NZ
+    watertight = mesh.is_watertight
+    keep = normal_z > _VERTICAL_NZ if watertight else np.abs(normal_z) > _VERTICAL_NZ
     if not keep.any():
         raise ParameterError("mesh", "the part casts no shadow on the bed (no face that is not vertical)",
                              value=len(mesh.faces))
     # each kept triangle as a closed ring (first corner repeated)
     rings = np.concatenate([triangles[keep], triangles[keep][:, :1]], axis=1)
     triangles_2d = shapely.make_valid(shapely.polygons(rings))
-    try:
-        shadow = shapely.union_all(triangles_2d)
-    except shapely.errors.GEOSException:  # near-coincident edges GEOS cannot node: union on a 1 µm grid instead
-        shadow = shapely.union_all(triangles_2d, grid_size=0.001)
+    shadow = _shadow_by_silhouette(mesh, keep, triangles_2d) if watertight else None
+    if shadow is None:
+        shadow = _union(triangles_2d)
     pieces = [g for g in shapely.get_parts(shadow) if g.geom_type == "Polygon" and not g.is_empty]
     if not pieces:
         raise ParameterError("mesh", "the part's shadow on the bed is empty", value=len(mesh.faces))
@@ -102,6 +102,42 @@ def footprint(mesh: trimesh.Trimesh, *, tolerance_mm: float = FOOTPRINT_TOLERANC
     if outline.geom_type != "Polygon" or not outline.covers(solid):
         outline = solid.buffer(tolerance_mm, quad_segs=2)  # rare: simplification folded the ring
     return shapely.orient_polygons(shapely.Polygon(outline.exterior))
+
+
+def _union(geometries) -> shapely.Geometry:
+    try:
+        return shapely.union_all(geometries)
+    except shapely.errors.GEOSException:  # near-coincident edges GEOS cannot node: union on a 1 µm grid instead
+        return shapely.union_all(geometries, grid_size=0.001)
+
+
+def _shadow_by_silhouette(mesh: trimesh.Trimesh, up: np.ndarray, triangles_2d: np.ndarray) -> shapely.Geometry | None:
+    """
+    The union of the up-facing triangles, found from their silhouette instead of by uniting them all.
+
+    An edge between two up-facing triangles has shadow on both sides, so the shadow's boundary lies on the
+    edges between an up-facing face and one that is not (the silhouette, a few percent of the edges). Those
+    edges, noded, cut the plane into faces that are each wholly inside or wholly outside the shadow; a face
+    is inside when a point inside it lies in an up-facing triangle (an exact STRtree query). Ten times
+    faster than uniting every triangle; None when GEOS cannot node the edges (the caller unites instead).
+    """
+    pairs = np.asarray(mesh.face_adjacency)
+    silhouette = up[pairs[:, 0]] != up[pairs[:, 1]]
+    if not silhouette.any():
+        return None
+    segments = np.asarray(mesh.vertices, float)[np.asarray(mesh.face_adjacency_edges)[silhouette]][:, :, :2]
+    try:
+        noded = shapely.union_all(shapely.linestrings(segments))
+        faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
+    except shapely.errors.GEOSException:
+        return None
+    if len(faces) == 0:
+        return None
+    probes = shapely.point_on_surface(faces)
+    hit_probe, _ = shapely.STRtree(triangles_2d).query(probes, predicate="intersects")
+    inside = np.zeros(len(faces), bool)
+    inside[hit_probe] = True
+    return _union(faces[inside]) if inside.any() else None
 
 
 # ---------------------------------------------------------------------------------------------- data classes

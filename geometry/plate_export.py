@@ -47,6 +47,9 @@ class PlateObject:
       Key of :data:`.materials.MATERIALS`.
     color : str
       ``"#rrggbb"``.
+    outline : shapely.Polygon or None
+      The part's footprint where it lies on the bed, when already known (the one it was packed by);
+      :func:`plate_top_png` otherwise projects the mesh again.
     """
 
     name: str
@@ -54,6 +57,7 @@ class PlateObject:
     mesh: trimesh.Trimesh
     material: str
     color: str
+    outline: shapely.Polygon | None = None
 
 
 def _check(objects: Sequence[PlateObject]) -> None:
@@ -169,7 +173,7 @@ def plate_top_png(objects: Sequence[PlateObject], *, bed_mm: tuple[float, float]
     font_px = max(12, int(round(9.0 * scale)))  # codes about 9 mm tall on the bed: readable on an A4 sheet
     font = ImageFont.load_default(size=font_px)
     for obj in objects:
-        outline = footprint(obj.mesh)
+        outline = obj.outline if obj.outline is not None else footprint(obj.mesh)
         draw.polygon(to_px(np.asarray(outline.exterior.coords)), fill=obj.color, outline="#222222")
         # the code across the part's widest inner point, turned to read along the part's long side
         anchor = shapely.maximum_inscribed_circle(outline, 0.5).coords[0]

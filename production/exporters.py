@@ -142,16 +142,68 @@ class JobSheet:
     plate_png: bytes | None = None
 
 
-def _pdf_fonts(pdf) -> tuple[str, bool]:
-    """DejaVu when installed (every script), else Helvetica (Latin-1 only: other characters become '?')."""
+SHEET_FONT_RANGES = ((0x20, 0x250), (0x370, 0x530), (0x1E00, 0x1F00), (0x2000, 0x2070), (0x20A0, 0x20C0),
+                     (0x2190, 0x2200), (0x2500, 0x2580))
+"""Latin (with extensions), Greek, Cyrillic, punctuation, currency, arrows and box lines: the cut-down fonts."""
+
+
+def _font_cut(path: str) -> str:
+    """
+    ``path`` cut down to :data:`SHEET_FONT_RANGES`, made once per machine in the temporary folder (a cache:
+    remade when missing). fpdf2 parses a whole font for every document; DejaVu's 6,000 glyphs cost a quarter
+    of a second per sheet, the cut one a fifth of that.
+    """
+    import hashlib
+    import os
+    import tempfile
+
+    from fontTools import subset, ttLib
+
+    with open(path, "rb") as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()[:16]
+    target = os.path.join(tempfile.gettempdir(), "sartoria-sheet-fonts", f"{digest}-{os.path.basename(path)}")
+    if not os.path.exists(target):
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        font = ttLib.TTFont(path)
+        options = subset.Options()
+        options.layout_features, options.name_IDs, options.notdef_outline = ["*"], ["*"], True
+        cutter = subset.Subsetter(options)
+        cutter.populate(unicodes=[code for start, end in SHEET_FONT_RANGES for code in range(start, end)])
+        cutter.subset(font)
+        partial = f"{target}.{os.getpid()}.part"
+        font.save(partial)
+        os.replace(partial, target)  # atomic: two workers making it at once both end with a whole file
+    return target
+
+
+def _covered(text: str) -> bool:
+    return all(any(start <= ord(char) < end for start, end in SHEET_FONT_RANGES) for char in set(text))
+
+
+def _pdf_fonts(pdf, text: str = "") -> tuple[str, bool]:
+    """
+    DejaVu when installed (every script), else Helvetica (Latin-1 only: other characters become '?').
+    When every character of ``text`` is in :data:`SHEET_FONT_RANGES` (nearly every sheet), the cut-down DejaVu.
+    """
     import os
 
     regular, bold = f"{FONT_DIR}/DejaVuSans.ttf", f"{FONT_DIR}/DejaVuSans-Bold.ttf"
     if os.path.exists(regular) and os.path.exists(bold):
+        if _covered(text):
+            regular, bold = _font_cut(regular), _font_cut(bold)
         pdf.add_font("DejaVu", "", regular)
         pdf.add_font("DejaVu", "B", bold)
         return "DejaVu", True
     return "Helvetica", False
+
+
+def _sheet_text(sheet: JobSheet) -> str:
+    """Every character the sheet writes."""
+    cells = [sheet.title, *sheet.headings, *(part for fact in sheet.facts for part in fact), "…"]
+    for row in sheet.rows:
+        cells += [row.code, row.order_number, row.customer_name, row.product, row.part, row.side, row.material,
+                  row.color, row.supports, " · %0123456789gmin"]
+    return "".join(cells)
 
 
 def job_sheet_pdf(sheet: JobSheet) -> bytes:
@@ -161,7 +213,7 @@ def job_sheet_pdf(sheet: JobSheet) -> bytes:
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.set_margins(12, 12, 12)
-    family, unicode_ok = _pdf_fonts(pdf)
+    family, unicode_ok = _pdf_fonts(pdf, _sheet_text(sheet))
 
     def text(value: str) -> str:
         return value if unicode_ok else value.encode("latin-1", "replace").decode("latin-1")

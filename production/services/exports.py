@@ -24,7 +24,7 @@ from production import exporters
 from production.exporters import PRINT_KINDS, ExportRefused, PrintEntry, batch_zip
 from production.models import Plate, PlateExport, PrintExport, PrintJob
 from production.services.jobs import ORDER_STATUSES_TO_MAKE, order_number
-from production.services.planning import job_mesh
+from production.services.planning import job_mesh, job_outline
 
 from typing import TYPE_CHECKING
 
@@ -114,16 +114,19 @@ def plate_printer_key(plate: Plate) -> str:
 
 def _plate_objects(plate: Plate) -> list[tuple[PrintJob, object, object]]:
     """Each job of the plate: (job, its embossed mesh in its own frame, the PlateObject placed on the bed)."""
-    from geometry.packing import Placement, place_mesh
+    from geometry.packing import Placement, place_mesh, place_outline
     from geometry.plate_export import PlateObject
     from geometry.traceability import code_emboss
 
     found = []
     for job in plate.jobs.select_related("order__customer__user", "revision__design__template").order_by("pk"):
         embossed = code_emboss(job_mesh(job), job.code, part=job.part)
-        placed = place_mesh(embossed, Placement(str(job.pk), job.x_mm, job.y_mm, job.rotation_deg))
+        placement = Placement(str(job.pk), job.x_mm, job.y_mm, job.rotation_deg)
+        # the code is cut inside the part, so its footprint is the one the part was packed by
         found.append((job, embossed, PlateObject(name=f"{job.code} {job.part} {job.side}", code=job.code,
-                                                 mesh=placed, material=job.material, color=job.color)))
+                                                 mesh=place_mesh(embossed, placement), material=job.material,
+                                                 color=job.color,
+                                                 outline=place_outline(job_outline(job), placement))))
     return found
 
 
@@ -321,11 +324,16 @@ def plate_export_files(*, export: PlateExport) -> dict[str, bytes]:
     return files
 
 
+_COMPRESSED_ALREADY = (".3mf", ".png", ".pdf", ".zip")
+"""Files that are deflated inside already: stored as they are (deflating them again costs seconds, saves ~1 %)."""
+
+
 def files_zip(files: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(files):
-            archive.writestr(name, files[name])
+            stored = name.lower().endswith(_COMPRESSED_ALREADY)
+            archive.writestr(name, files[name], compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 

@@ -57,3 +57,23 @@ def test_a_side_the_printability_report_fails_is_refused_with_its_reason():
     problem = "upper: wall 0.74 mm is under the printer's 0.80 mm minimum"
     with pytest.raises(ExportRefused, match="0.74 mm"):
         batch_zip([entry(printability={"ok": False, "problems": [problem]})])
+
+
+@pytest.mark.parametrize("name", ["Łukasz Żółć-Müller", "Σοφία Παπαδοπούλου", "ნინო ბერიძე", "דוד כהן"])
+def test_the_job_sheet_prints_every_customers_name_in_its_own_script(name, tmp_path):
+    """Names in Latin, Greek, Georgian and Hebrew letters all print (the cut-down font covers the first two)."""
+    import shutil
+    import subprocess
+
+    from production.exporters import JobSheet, SheetRow, job_sheet_pdf
+
+    if shutil.which("pdftotext") is None and not __import__("os").environ.get("CI"):
+        pytest.skip("poppler-utils (Makefile SYSTEM_PACKAGES) not installed")
+    row = SheetRow(code="S0042-UP-L", order_number="S0042", customer_name=name, product="Shoe", part="upper",
+                   side="left", material="TPU 95A", color="#c8553d", grams=41.0, minutes=95.0, supports="")
+    sheet = JobSheet(title="Plate 7", facts=[("Printer", "XL")], headings=["Picture", "Code", "Order", "Customer",
+                     "Product", "Material", "Grams", "Time", "Supports"], rows=[row])
+    pdf = tmp_path / "sheet.pdf"
+    pdf.write_bytes(job_sheet_pdf(sheet))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert name.split()[0] in text and "S0042-UP-L" in text
