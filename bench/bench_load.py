@@ -178,10 +178,11 @@ def main() -> None:
         tokens = tokens_make(env, arguments.users)
         (folder / "tokens.json").write_text(json.dumps(tokens))
         ports = [free_port() for _ in range(arguments.web)]
-        webs = [start(f"web{index}", [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+        webs = [start(f"web{index}", [PYTHON, "-m", "daphne", "--websocket_connect_timeout", "30",
+                                      "-b", "127.0.0.1", "-p", str(port),
                                       "config.asgi:application"]) for index, port in enumerate(ports)]
         for index in range(2):
-            start(f"worker{index}", [PYTHON, "-m", "celery", "-A", "config", "worker", "-c", "1", "--loglevel",
+            start(f"worker{index}", ["nice", "-n", "10", PYTHON, "-m", "celery", "-A", "config", "worker", "-c", "1", "--loglevel",
                                      "WARNING", "-n", f"load{index}-{run}@%h", "--without-gossip", "--without-mingle"])
         for port in ports:
             wait_for(f"http://127.0.0.1:{port}/healthz")

@@ -79,10 +79,16 @@ ASGI_APPLICATION = "config.asgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-    # Keep PostgreSQL connections between requests (a new one per request and per socket's user look-up cost more
-    # than the query under load: bench/bench_load.py), checked before reuse.
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A pool of PostgreSQL connections per process (psycopg's, through Django). Under ASGI every request and every
+    # socket's look-up runs in a thread of its own, and persistent per-thread connections (CONN_MAX_AGE) grew past
+    # PostgreSQL's 100 clients at 200 shoppers (bench/bench_load.py: "too many clients", 500s). A request that finds
+    # the pool busy waits for a connection, up to DJANGO_DB_POOL_TIMEOUT seconds.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DJANGO_DB_POOL_MIN", default=1),
+        "max_size": env.int("DJANGO_DB_POOL_MAX", default=12),
+        "timeout": env.float("DJANGO_DB_POOL_TIMEOUT", default=20.0),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a Celery worker process in the integration tests sees the test data; one per
     # test process, so that two test runs in one checkout never share (and destroy) each other's database.

@@ -1,6 +1,7 @@
 from channels.db import database_sync_to_async
 from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.http import Http404
 
 from configurator.progress import customer_access_group, design_progress_group
 from configurator.selectors import design_get_for_user, design_visible_to, revision_announcement_get, revision_latest
@@ -11,9 +12,9 @@ PROGRESS_KEYS = ("revision", "status", "stage", "fraction", "detail", "models_re
                  "requested_by", "requested_at", "number")
 
 
-def latest_revision_snapshot(*, design_id: int, user) -> dict | None:
+def latest_revision_snapshot(*, design, user) -> dict | None:
     """What a client that connects late has missed: the latest revision's status."""
-    revision = revision_latest(design=design_get_for_user(design_id=design_id, user=user))
+    revision = revision_latest(design=design)
     if revision is None:
         return None
     finished = revision.status in ("done", "failed", "superseded")
@@ -30,9 +31,8 @@ def latest_revision_snapshot(*, design_id: int, user) -> dict | None:
     }
 
 
-def viewer_describe(*, design_id: int, user) -> dict:
+def viewer_describe(*, design, user) -> dict:
     """Who this socket is, as others see them in "who is looking": name, channel, and the design's customer."""
-    design = design_get_for_user(design_id=design_id, user=user)
     membership = staff_membership_get(user=user)
     is_owner = design.customer.user_id == user.pk
     name = user.get_full_name() or (str(design.customer) if is_owner else "") or user.get_username()
@@ -45,15 +45,32 @@ def viewer_describe(*, design_id: int, user) -> dict:
     }
 
 
+def socket_welcome(*, design_id: int, user) -> dict | None:
+    """
+    Everything a progress socket needs as it opens, in one trip to the database thread (three trips, each
+    waiting for a free thread, kept a loaded process from accepting sockets in time): None when this user
+    may not see the design.
+    """
+    if user is None:
+        return None
+    try:
+        design = design_get_for_user(design_id=design_id, user=user)
+    except Http404:
+        return None
+    return {"viewer": viewer_describe(design=design, user=user),
+            "snapshot": latest_revision_snapshot(design=design, user=user)}
+
+
 class DesignProgressConsumer(AsyncJsonWebsocketConsumer):
     """Build progress of one design, and who is looking at it (presence), for its owner and checked-in staff."""
 
     async def connect(self):
         self.design_id = int(self.scope["url_route"]["kwargs"]["design_id"])
         user = self.scope.get("user")
-        if user is None or not await database_sync_to_async(design_visible_to)(design_id=self.design_id, user=user):
+        welcome = await database_sync_to_async(socket_welcome)(design_id=self.design_id, user=user)
+        if welcome is None:
             return await self.close(code=4404)
-        described = await database_sync_to_async(viewer_describe)(design_id=self.design_id, user=user)
+        described = welcome["viewer"]
         self.viewer = {"user": user.pk, "name": described["name"], "channel": described["channel"],
                        "store": described["store"]}
         self.viewers = {self.channel_name: self.viewer}
@@ -65,9 +82,8 @@ class DesignProgressConsumer(AsyncJsonWebsocketConsumer):
             self.access_group = customer_access_group(described["customer_id"])
             await self.channel_layer.group_add(self.access_group, self.channel_name)
         await self.accept()
-        snapshot = await database_sync_to_async(latest_revision_snapshot)(design_id=self.design_id, user=user)
-        if snapshot is not None:
-            await self.send_json(snapshot)
+        if welcome["snapshot"] is not None:
+            await self.send_json(welcome["snapshot"])
         await self.send_presence()
         await self.channel_layer.group_send(
             self.group, {"type": "presence.join", "channel": self.channel_name, "viewer": self.viewer})
