@@ -2,7 +2,8 @@
 Printability report: can these parts be printed on this printer, what do they weigh and cost, how long do they take.
 
 Everything is measured on the meshes (mm, z up, the part standing as it will be printed) and returned as
-JSON-safe data. The print time is an estimate from a two-term model, not a slicer's figure.
+JSON-safe data. Weight and print time are estimates (:func:`part_figures`, calibrated against PrusaSlicer), not a
+slicer's figures.
 """
 from __future__ import annotations
 
@@ -126,6 +127,23 @@ def through_holes(mesh: trimesh.Trimesh) -> int:
     return max(0, int(round((2 * bodies - int(mesh.euler_number)) / 2)))
 
 
+def part_shape(mesh: trimesh.Trimesh) -> dict[str, float]:
+    """
+    What the estimates need of a part's mesh: the one place they are measured (report, quotes, print jobs).
+
+    Returns
+    -------
+    shape : dict
+      JSON-safe ``{"volume_mm3", "area_mm2", "height_mm", "holes"}``: solid volume, surface area, height as
+      it stands (z extent) and holes right through it (:func:`through_holes`). Pass it to
+      :func:`part_figures` as keywords.
+    """
+    if len(mesh.faces) == 0:
+        return {"volume_mm3": 0.0, "area_mm2": 0.0, "height_mm": 0.0, "holes": 0}
+    return {"volume_mm3": float(mesh.volume), "area_mm2": float(mesh.area), "height_mm": float(mesh.extents[2]),
+            "holes": through_holes(mesh)}
+
+
 def printed_volume_mm3(*, volume_mm3: float, area_mm2: float, profile: PrinterProfile,
                        infill: float | None = None) -> float:
     """
@@ -153,7 +171,9 @@ def print_seconds(*, volume_mm3: float, height_mm: float, profile: PrinterProfil
         + holes * layers * hole_layer_s + layers * layer_change_s
 
     where ``printed`` is :func:`printed_volume_mm3` (skin and the profile's infill; ``infill`` is not used),
-    ``flow`` the printer's melt flow for the material, ``layers = ceil(height_mm / layer_height_mm)`` and
+    ``flow`` the rate the printer's slicer profile prints the material at
+    (:meth:`~geometry.printers.PrinterProfile.extrusion_mm3_s`: its melt flow or the profile's speeds, whichever is
+    lower), ``layers = ceil(height_mm / layer_height_mm)`` and
     ``holes`` the holes right through the part (:func:`through_holes`): every hole costs a retraction, a
     travel and a short slow loop on every layer. Without ``area_mm2`` the older two-term model:
     ``volume_mm3 * infill / flow * bulk_overhead + layers * layer_change_s`` (solid parts: within ~25 %).
@@ -163,6 +183,7 @@ def print_seconds(*, volume_mm3: float, height_mm: float, profile: PrinterProfil
     if area_mm2 is None:
         return max(volume_mm3, 0.0) * infill / flow * profile.bulk_overhead + layers * profile.layer_change_s
     printed = printed_volume_mm3(volume_mm3=volume_mm3, area_mm2=area_mm2, profile=profile)
+    flow = profile.extrusion_mm3_s(material)
     return (printed / flow * profile.travel_overhead + max(area_mm2, 0.0) * profile.surface_s_per_mm2
             + max(holes, 0) * layers * profile.hole_layer_s + layers * profile.layer_change_s)
 
@@ -173,6 +194,38 @@ def plate_print_seconds(part_seconds) -> float:
     in turn; the few seconds a shared layer change saves are within the estimate's error).
     """
     return float(sum(part_seconds))
+
+
+def part_figures(*, volume_mm3: float, area_mm2: float, height_mm: float, holes: int, profile: PrinterProfile,
+                 material: str, infill: float | None = None) -> dict[str, float]:
+    """
+    Material, weight, cost and print time of one part on one printer: the one formula that the printability
+    report, the quotes, the print jobs and the plates use.
+
+    Parameters
+    ----------
+    volume_mm3, area_mm2, height_mm, holes
+      The part's :func:`part_shape` (pass it as ``**shape``).
+    profile : PrinterProfile
+    material : str
+      Key of :data:`~geometry.materials.MATERIALS`.
+    infill : float or None
+      None: as the printer's slicer profile prints it (:func:`printed_volume_mm3`); a fraction: solid volume
+      times it. The print time is always the calibrated :func:`print_seconds`.
+
+    Returns
+    -------
+    figures : dict
+      ``{"printed_mm3", "grams", "cost_eur", "print_minutes"}``, unrounded.
+    """
+    spec = MATERIALS[material]
+    printed_mm3 = (printed_volume_mm3(volume_mm3=volume_mm3, area_mm2=area_mm2, profile=profile) if infill is None
+                   else max(volume_mm3, 0.0) * infill)
+    grams = printed_mm3 / 1000.0 * float(spec["density_g_cm3"])
+    seconds = print_seconds(volume_mm3=volume_mm3, height_mm=height_mm, profile=profile, material=material,
+                            area_mm2=area_mm2, holes=holes)
+    return {"printed_mm3": printed_mm3, "grams": grams, "cost_eur": grams / 1000.0 * float(spec["cost_eur_per_kg"]),
+            "print_minutes": seconds / 60.0}
 
 
 def solid_shells(mesh: trimesh.Trimesh) -> tuple[int, int]:
@@ -231,15 +284,11 @@ def part_report(name: str, mesh: trimesh.Trimesh, *, profile: PrinterProfile, ma
     """
     basics = mesh_report(mesh)
     bodies, voids = solid_shells(mesh)
-    volume_mm3 = float(mesh.volume) if len(mesh.faces) else 0.0
+    shape = part_shape(mesh)
+    volume_mm3 = shape["volume_mm3"]
     extents = np.asarray(mesh.extents, float) if len(mesh.vertices) else np.zeros(3)
-    spec = MATERIALS[material]
-    area_mm2 = float(mesh.area) if len(mesh.faces) else 0.0
     # as sliced (skin + the profile's infill), or solid times an infill the caller gives
-    printed_mm3 = (printed_volume_mm3(volume_mm3=volume_mm3, area_mm2=area_mm2, profile=profile) if infill is None
-                   else max(volume_mm3, 0.0) * infill)
-    grams = printed_mm3 / 1000.0 * float(spec["density_g_cm3"])
-    cost_eur = grams / 1000.0 * float(spec["cost_eur_per_kg"])
+    figures = part_figures(**shape, profile=profile, material=material, infill=infill)
 
     thickness, area_per_sample = wall_thickness_mm(mesh, count=wall_samples)
     measured = thickness[np.isfinite(thickness)]
@@ -247,8 +296,6 @@ def part_report(name: str, mesh: trimesh.Trimesh, *, profile: PrinterProfile, ma
     thin_area = float(np.count_nonzero(measured < profile.min_wall_mm) * area_per_sample)
     overhang = overhang_area_mm2(mesh, max_overhang_deg=profile.max_overhang_deg)
     fits = fits_build_volume(extents, profile.build_volume_mm)
-    minutes = print_seconds(volume_mm3=volume_mm3, height_mm=float(extents[2]), profile=profile,
-                            material=material, area_mm2=area_mm2, holes=through_holes(mesh)) / 60.0
 
     report = {
         "watertight": basics["watertight"],
@@ -256,18 +303,19 @@ def part_report(name: str, mesh: trimesh.Trimesh, *, profile: PrinterProfile, ma
         "bodies": bodies,
         "voids": voids,
         "volume_mm3": round(volume_mm3, 1),
-        "printed_mm3": round(printed_mm3, 1),
-        "area_mm2": round(area_mm2, 1),
+        "printed_mm3": round(figures["printed_mm3"], 1),
+        "area_mm2": round(shape["area_mm2"], 1),
+        "holes": shape["holes"],
         "material": material,
         "color": color,
-        "grams": round(grams, 3),
-        "cost_eur": round(cost_eur, 2),
+        "grams": round(figures["grams"], 3),
+        "cost_eur": round(figures["cost_eur"], 2),
         "min_wall_mm": None if min_wall is None else round(min_wall, 3),
         "thin_wall_area_mm2": round(thin_area, 1),
         "overhang_area_mm2": round(overhang, 1),
         "extents_mm": [round(float(e), 3) for e in extents],
         "fits_build_volume": fits,
-        "print_minutes": round(minutes, 1),
+        "print_minutes": round(figures["print_minutes"], 1),
     }
 
     problems, warnings = [], []
@@ -323,9 +371,10 @@ def printability_report(parts: Mapping[str, trimesh.Trimesh], *, materials: Mapp
       JSON-safe::
 
         {"printer": key,
-         "parts": {name: {"watertight", "winding_consistent", "bodies", "voids", "volume_mm3", "material", "color",
-                          "grams", "cost_eur", "min_wall_mm", "thin_wall_area_mm2", "overhang_area_mm2",
-                          "extents_mm", "fits_build_volume", "print_minutes"}},
+         "parts": {name: {"watertight", "winding_consistent", "bodies", "voids", "volume_mm3", "printed_mm3",
+                          "area_mm2", "holes", "material", "color", "grams", "cost_eur", "min_wall_mm",
+                          "thin_wall_area_mm2", "overhang_area_mm2", "extents_mm", "fits_build_volume",
+                          "print_minutes"}},
          "total": {"grams", "cost_eur", "print_minutes", "fits_build_volume"},
          "ok": bool, "problems": [sentence, ...], "warnings": [sentence, ...]}
 
@@ -338,8 +387,9 @@ def printability_report(parts: Mapping[str, trimesh.Trimesh], *, materials: Mapp
       ``min_wall_mm``; resolution ~ area / ``wall_samples``). ``overhang_area_mm2`` is from
       :func:`overhang_area_mm2`; overhangs only need supports, so they are ``warnings``, not
       ``problems``. ``fits_build_volume`` per part is :func:`fits_build_volume`; the total says every
-      part fits on its own (not all on one plate). ``print_minutes`` is an estimate, see
-      :func:`print_seconds`; the total is the sum (parts printed one after another).
+      part fits on its own (not all on one plate). ``grams``, ``cost_eur`` and ``print_minutes`` are
+      :func:`part_figures` of the part's :func:`part_shape` (``area_mm2``, ``holes``: what quotes and print
+      jobs use too); the total is the sum (parts printed one after another).
       ``ok`` is true when there are no problems.
 
     Raises

@@ -137,8 +137,11 @@ class PrintJob(models.Model):
     printer_profile = models.CharField(max_length=40, blank=True)
     grams = models.FloatField(default=0.0)
     estimated_minutes = models.FloatField(default=0.0)  # on its own profile, from the revision's report
+    # the part's geometry.printability.part_shape: what its grams and minutes on any profile are computed from
     volume_mm3 = models.FloatField(default=0.0)
     height_mm = models.FloatField(default=0.0)
+    area_mm2 = models.FloatField(default=0.0)  # 0: not known yet (a report older than it), measured when planned
+    holes = models.PositiveIntegerField(default=0)
     needs_supports = models.BooleanField(default=False)
     footprint = models.JSONField(default=list, blank=True)  # [[x, y], ...] mm, cached by the first planning
     reprint_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reprints")

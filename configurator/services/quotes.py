@@ -10,13 +10,12 @@ from django.core.cache import cache
 
 from configurator import pricing
 from geometry import registry
-from geometry.materials import MATERIALS
 from geometry.params import Params
-from geometry.printability import print_seconds
+from geometry.printability import part_figures, part_shape
 from geometry.printers import DEFAULT_PRINTER, PRINTER_PROFILES
 
 # Bump when the geometry or the figures' meaning change, so no stale figure is quoted.
-FIGURES_CACHE_VERSION = 1
+FIGURES_CACHE_VERSION = 2  # 2: shapes keep area_mm2 and holes (the calibrated time and grams)
 FIGURES_CACHE_SECONDS = 7 * 24 * 3600
 
 
@@ -29,30 +28,24 @@ def _shape_key(product_key: str, params: Params) -> str:
 
 
 def part_shapes(*, product_key: str, params: Params) -> dict[str, dict[str, float]]:
-    """Each part's volume and printed height, built once per shape and then read from the cache."""
+    """Each part's geometry.printability.part_shape, built once per shape and then read from the cache."""
     key = _shape_key(product_key, params)
     shapes = cache.get(key)
     if shapes is None:
-        parts = registry.build_parts(product_key, params)
-        shapes = {name: {"volume_mm3": float(mesh.volume) if len(mesh.faces) else 0.0,
-                         "height_mm": float(mesh.extents[2]) if len(mesh.vertices) else 0.0}
-                  for name, mesh in parts.items()}
+        shapes = {name: part_shape(mesh) for name, mesh in registry.build_parts(product_key, params).items()}
         cache.set(key, shapes, FIGURES_CACHE_SECONDS)
     return shapes
 
 
 def figures_estimate(*, product_key: str, params: Params) -> list[pricing.PartFigures]:
-    """Grams and print minutes of each part as the printability report computes them (solid, default printer)."""
+    """Grams and print minutes of each part as the printability report computes them (as sliced, default printer)."""
     profile = PRINTER_PROFILES[DEFAULT_PRINTER]
     materials = registry.part_materials(product_key, params)
     figures = []
     for name, shape in part_shapes(product_key=product_key, params=params).items():
         material = materials[name]["material"]
-        # the same formulas as geometry.printability.part_report (infill 1: parts print solid)
-        grams = shape["volume_mm3"] / 1000.0 * float(MATERIALS[material]["density_g_cm3"])
-        minutes = print_seconds(volume_mm3=shape["volume_mm3"], height_mm=shape["height_mm"], profile=profile,
-                                material=material) / 60.0
-        figures.append(pricing.PartFigures(material=material, grams=grams, print_minutes=minutes))
+        part = part_figures(**shape, profile=profile, material=material)
+        figures.append(pricing.PartFigures(material=material, grams=part["grams"], print_minutes=part["print_minutes"]))
     return figures
 
 

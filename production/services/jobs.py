@@ -79,6 +79,8 @@ def _part_rows(order: Order) -> list[dict]:
             estimate = printability.get("parts", {}).get(part, {})
             materials = side_report.get("materials", {}).get(part, {})
             extents = estimate.get("extents_mm") or side_report["parts"][part].get("extents_mm") or [0, 0, 0]
+            # a report older than the "holes" field: area 0 makes planning measure the shape on the mesh
+            known_shape = "holes" in estimate and "area_mm2" in estimate
             rows.append({
                 "side": side, "part": part, "stl_name": stl_name,
                 "material": estimate.get("material") or materials.get("material", ""),
@@ -88,6 +90,8 @@ def _part_rows(order: Order) -> list[dict]:
                 "estimated_minutes": float(estimate.get("print_minutes") or 0.0),
                 "volume_mm3": float(estimate.get("volume_mm3") or side_report["parts"][part].get("volume_mm3") or 0),
                 "height_mm": float(extents[2]),
+                "area_mm2": float(estimate["area_mm2"]) if known_shape else 0.0,
+                "holes": int(estimate["holes"]) if known_shape else 0,
                 "needs_supports": bool(estimate.get("overhang_area_mm2") or 0) > 0,
             })
     return rows
@@ -161,7 +165,8 @@ def _reprint(job: PrintJob, *, actor: AbstractBaseUser | None, note: str) -> Pri
         code=traceability_code(order=job.order, part=job.part, side=job.side, attempt=attempt),
         stl_name=job.stl_name, material=job.material, color=job.color, printer_profile=job.printer_profile,
         grams=job.grams, estimated_minutes=job.estimated_minutes, volume_mm3=job.volume_mm3,
-        height_mm=job.height_mm, needs_supports=job.needs_supports, footprint=job.footprint, reprint_of=job)
+        height_mm=job.height_mm, area_mm2=job.area_mm2, holes=job.holes, needs_supports=job.needs_supports,
+        footprint=job.footprint, reprint_of=job)
     _event(fresh, actor=actor, note=_("reprint of %(code)s") % {"code": job.code} + (f": {note}" if note else ""))
     return fresh
 

@@ -16,7 +16,7 @@ from shapely.geometry import Polygon
 
 from config.exceptions import ApplicationError
 from configurator.selectors import revision_file_find
-from geometry.printability import print_seconds
+from geometry.printability import part_figures, part_shape, plate_print_seconds
 from geometry.printers import PRINTER_PROFILES, PrinterProfile
 from production.models import FarmPlan, Plate, Printer, PrintJob, PrintJobEvent
 from production.scheduling import FixedRun, PlateTask, schedule
@@ -75,13 +75,26 @@ def job_profile_choose(*, job: PrintJob, outline: Polygon, printers: list[Printe
     return fitting[0].key
 
 
+def job_shape(job: PrintJob) -> dict[str, float]:
+    """The part's shape (geometry.printability.part_shape) as the job keeps it; measured on the mesh once if unknown."""
+    if job.area_mm2 <= 0:  # a job made from a report older than the shape's fields
+        shape = part_shape(job_mesh(job))
+        job.volume_mm3, job.area_mm2, job.height_mm, job.holes = (
+            shape["volume_mm3"], shape["area_mm2"], shape["height_mm"], shape["holes"])
+        PrintJob.objects.filter(pk=job.pk).update(volume_mm3=job.volume_mm3, area_mm2=job.area_mm2,
+                                                  height_mm=job.height_mm, holes=job.holes)
+    return {"volume_mm3": job.volume_mm3, "area_mm2": job.area_mm2, "height_mm": job.height_mm, "holes": job.holes}
+
+
+def job_figures(*, job: PrintJob, profile: PrinterProfile) -> dict[str, float]:
+    """The job's grams and print minutes on a profile: the printability report's formula (part_figures)."""
+    return part_figures(**job_shape(job), profile=profile, material=job.material)
+
+
 def plate_minutes(*, profile: PrinterProfile, jobs: list[PrintJob]) -> int:
-    """A plate's print time on a profile: every part's extrusion, and the layers of the tallest (they print together)."""
-    extrusion_s = sum(print_seconds(volume_mm3=job.volume_mm3, height_mm=0.0, profile=profile, material=job.material)
-                      for job in jobs)
-    tallest = max((job.height_mm for job in jobs), default=0.0)
-    layers_s = math.ceil(tallest / profile.layer_height_mm) * profile.layer_change_s
-    return max(1, math.ceil((extrusion_s + layers_s) / 60.0))
+    """A plate's print time on a profile: its parts' calibrated times added up (plate_print_seconds)."""
+    seconds = plate_print_seconds(job_figures(job=job, profile=profile)["print_minutes"] * 60.0 for job in jobs)
+    return max(1, math.ceil(seconds / 60.0))
 
 
 def _fits_plate(printer: Printer, plate: Plate) -> bool:
@@ -126,6 +139,9 @@ def plates_pack(*, actor: AbstractBaseUser | None = None) -> list[Plate]:
                        bed_mm=tuple(profile.build_volume_mm[:2]), spacing_mm=PLATE_SPACING_MM)
         for layout in layouts:
             placed = [by_pk[placement.key] for placement in layout.placements]
+            for job in placed:  # the job's figures on the profile it is packed for (the report's is the default one)
+                figures = job_figures(job=job, profile=profile)
+                job.grams, job.estimated_minutes = round(figures["grams"], 3), round(figures["print_minutes"], 1)
             plate = Plate.objects.create(
                 printer_profile=profile_key, material=material, color=color, spacing_mm=PLATE_SPACING_MM,
                 tallest_mm=max(job.height_mm for job in placed), grams=round(sum(job.grams for job in placed), 1),
@@ -135,7 +151,7 @@ def plates_pack(*, actor: AbstractBaseUser | None = None) -> list[Plate]:
                 job.plate, job.state, job.printer_profile = plate, PrintJob.State.PLANNED, profile_key
                 job.x_mm, job.y_mm, job.rotation_deg = placement.x_mm, placement.y_mm, placement.rotation_deg
                 job.save(update_fields=["plate", "state", "printer_profile", "x_mm", "y_mm", "rotation_deg",
-                                        "updated_at"])
+                                        "grams", "estimated_minutes", "updated_at"])
                 PrintJobEvent.objects.create(job=job, state=job.state, actor=actor if getattr(actor, "pk", None)
                                              else None, note=_("placed on plate %(plate)s") % {"plate": plate.pk})
             plates.append(plate)

@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 from geometry import registry
 from geometry.errors import ParameterError
 from geometry.materials import MATERIALS
-from geometry.printability import overhang_area_mm2, printability_report, wall_thickness_mm
+from geometry.printability import overhang_area_mm2, part_figures, part_shape, printability_report, wall_thickness_mm
 from geometry.printers import DEFAULT_PRINTER, PRINTER_PROFILES
 from geometry.shoe import FOOTBED_SHARE
 
@@ -275,3 +275,46 @@ def test_default_shoe_upper_wall_matches_its_option():
     assert printability_report(one, materials=None, printer="prusa_mk4", wall_samples=100)["ok"] is False
     assert printability_report(one, materials=None, printer="sls_fuse1",
                                wall_samples=100)["parts"][longest]["fits_build_volume"] is True
+
+
+shapes = st.fixed_dictionaries({"volume_mm3": st.floats(0, 2e6), "area_mm2": st.floats(0, 3e5),
+                                "height_mm": st.floats(0, 300), "holes": st.integers(0, 400)})
+
+
+@settings(max_examples=300, deadline=None)
+@given(shape=shapes, grow=st.sampled_from(["volume_mm3", "area_mm2", "height_mm", "holes"]),
+       more=st.floats(0.01, 1e5), printer=st.sampled_from(sorted(PRINTER_PROFILES)),
+       material=st.sampled_from(sorted(MATERIALS)))
+def test_a_larger_part_never_weighs_less_or_prints_sooner(shape, grow, more, printer, material):
+    # given any part's shape, on any printer in any material, and the same part larger in one measure
+    profile = PRINTER_PROFILES[printer]
+    larger = {**shape, grow: shape[grow] + (max(1, int(more)) if grow == "holes" else more)}
+    base = part_figures(**shape, profile=profile, material=material)
+    grown = part_figures(**larger, profile=profile, material=material)
+    # then it takes no less material, weighs and costs no less, and prints no sooner
+    for key in ("printed_mm3", "grams", "cost_eur", "print_minutes"):
+        assert grown[key] >= base[key] - 1e-9 * max(1.0, base[key]), key
+        assert math.isfinite(grown[key]) and grown[key] >= 0
+    # and more volume or more height strictly adds print time on a filament printer (extrusion, layers)
+    if profile.technology == "fdm" and grow in ("volume_mm3", "height_mm") and more >= profile.layer_height_mm:
+        assert grown["print_minutes"] > base["print_minutes"]
+
+
+@settings(max_examples=4, deadline=None)
+@given(options=options_strategy(registry.option_schema("shoe")), printer=st.sampled_from(sorted(PRINTER_PROFILES)))
+def test_the_report_gives_each_part_the_figures_of_its_shape(options, printer):
+    # given a shoe with any options, reported on any printer
+    params = registry.parse("shoe", options=options, foot=EXAMPLE_FOOT, side="left")
+    parts = product_parts("shoe", params)
+    materials = product_materials("shoe", params)
+    report = printability_report(parts, materials=materials, printer=printer, wall_samples=100)
+    for name, mesh in parts.items():
+        # then the report keeps the part's shape (what quotes and print jobs store) and its figures are that shape's
+        shape = part_shape(mesh)
+        part = report["parts"][name]
+        assert part["area_mm2"] == pytest.approx(shape["area_mm2"], abs=0.1) and part["holes"] == shape["holes"]
+        figures = part_figures(**shape, profile=PRINTER_PROFILES[printer], material=materials[name]["material"])
+        assert part["grams"] == pytest.approx(figures["grams"], abs=1e-3)
+        assert part["print_minutes"] == pytest.approx(figures["print_minutes"], abs=0.05)
+    # a honeycomb midsole has a hole through it per cell; a solid one none
+    assert (report["parts"]["midsole"]["holes"] > 0) == (params.midsole == "lattice")

@@ -12,9 +12,8 @@ import pytest
 
 from geometry import packing, registry
 from geometry.plate_export import PlateObject, plate_3mf, plate_top_png
-from geometry.printability import plate_print_seconds, print_seconds, printed_volume_mm3, through_holes
+from geometry.printability import part_figures, part_shape, plate_print_seconds
 from geometry.printers import PRINTER_PROFILES
-from geometry.materials import MATERIALS
 from geometry.traceability import code_emboss
 from production import slicer
 from tests.geometry._support import EXAMPLE_FOOT
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.slow
 SMALL_FOOT = {"length_mm": 225.0, "ball_width_mm": 88.0, "ball_girth_mm": 222.0, "instep_girth_mm": 228.0,
               "heel_width_mm": 60.0, "arch_height_mm": 15.0}
 PART_LETTERS = {"upper": "UP", "midsole": "MS", "outsole": "OS", "insole": "IN"}
-ESTIMATE_TOLERANCE = 0.25  # per plate; the calibration table shows each part within 15 %
+ESTIMATE_TOLERANCE = 0.20  # per plate, as issue 15 asks; the calibration table shows every plate within 13 %
 
 
 def prusa_slicer() -> str:
@@ -63,15 +62,21 @@ CASES = {
 }
 
 
+# rigid filament on the farm printers that take it: the profiles print it at TPU's speeds, faster than its melt
+# flow would allow, so its time is the profile's, not its flow's (issue 15); the insoles keep it to a minute or two
+RIGID_CASES = [("bambu_x1", "pla"), ("prusa_mk4", "petg")]
+
+
 @pytest.mark.timeout(1800)  # a plate of a pair of shoes takes PrusaSlicer one to two minutes on two shared cores
-@pytest.mark.parametrize("printer_key", list(PRINTER_PROFILES))
-def test_every_packed_plate_slices_without_repair_and_near_our_estimate(printer_key, tmp_path):
+@pytest.mark.parametrize("printer_key, material", [(key, None) for key in PRINTER_PROFILES] + RIGID_CASES)
+def test_every_packed_plate_slices_without_repair_and_near_our_estimate(printer_key, material, tmp_path):
     profile = PRINTER_PROFILES[printer_key]
     if profile.slicer_profile is None:
         pytest.skip(f"{profile.label} is {profile.technology.upper()}: PrusaSlicer slices filament printers only")
     prusa_slicer()
     foot_key, sides, products = CASES[printer_key]
-    parts = {code: (part, mesh, material, color) for code, part, mesh, material, color in
+    # each part in its product's material, or all in the rigid one (plates hold one material)
+    parts = {code: (part, mesh, material or own, color) for code, part, mesh, own, color in
              embossed_parts(foot_key, sides, products)}
     # given the parts packed onto this printer's bed
     plates = packing.pack([packing.PackPart(code, packing.footprint(mesh)) for code, (_, mesh, _, _) in parts.items()],
@@ -100,15 +105,12 @@ def test_every_packed_plate_slices_without_repair_and_near_our_estimate(printer_
             assert sorted(result.objects) == sorted(obj.name for obj in objects), result.objects
         else:  # PrusaSlicer 2.5 names the only object of a 3MF after the file
             assert result.objects == [path.stem], result.objects
-        # and our estimate of the plate is near the slicer's
-        seconds = plate_print_seconds(
-            print_seconds(volume_mm3=obj.mesh.volume, height_mm=float(obj.mesh.extents[2]), profile=profile,
-                          material=obj.material, area_mm2=obj.mesh.area, holes=through_holes(obj.mesh))
-            for obj in objects)
-        grams = sum(printed_volume_mm3(volume_mm3=obj.mesh.volume, area_mm2=obj.mesh.area, profile=profile)
-                    / 1000.0 * MATERIALS[obj.material]["density_g_cm3"] for obj in objects)
+        # and our estimate of the plate (the figures print jobs and plates get) is near the slicer's
+        figures = [part_figures(**part_shape(obj.mesh), profile=profile, material=obj.material) for obj in objects]
+        seconds = plate_print_seconds(part["print_minutes"] * 60.0 for part in figures)
+        grams = sum(part["grams"] for part in figures)
         rows.append((index, len(objects), result.seconds, seconds, result.grams, grams))
-        print(f"\n{printer_key} plate {index}: {len(objects)} parts, slicer {result.seconds / 3600:.1f} h "
+        print(f"\n{printer_key} {material} plate {index}: {len(objects)} parts, slicer {result.seconds / 3600:.1f} h "
               f"{result.grams:.0f} g, estimate {seconds / 3600:.1f} h {grams:.0f} g")
     for index, count, slicer_s, estimate_s, slicer_g, estimate_g in rows:
         assert abs(estimate_s / slicer_s - 1) < ESTIMATE_TOLERANCE, (index, slicer_s, estimate_s)
@@ -128,3 +130,6 @@ def test_the_printer_profiles_say_what_the_registry_says():
         assert float(values["nozzle_diameter"]) == profile.nozzle_mm, key
         assert float(values["layer_height"]) == profile.layer_height_mm, key
         assert float(values["fill_density"].rstrip("%")) / 100 == profile.infill, key
+        # the fastest flow its speeds ask for (what rigid filament, whose melt flow is higher, prints at)
+        fastest = float(values["infill_speed"]) * float(values["extrusion_width"]) * float(values["layer_height"])
+        assert profile.speed_flow_mm3_s == pytest.approx(fastest, rel=1e-9), key

@@ -131,3 +131,36 @@ def test_a_plate_export_zips_every_file_and_a_second_export_warns(shoe_order, fa
         plate_export_start(plate_ids=plate_ids[:1], user=production_user)
     with django_capture_on_commit_callbacks(execute=False):
         assert plate_export_start(plate_ids=plate_ids[:1], user=production_user, again=True).pk
+
+
+def test_jobs_and_plates_are_estimated_with_the_reports_calibrated_formula(shoe_order, insole_order, farm, capsys):
+    from geometry.printability import part_figures, part_shape
+    from production.services.planning import job_mesh
+
+    # given the paid orders' jobs, one of them made from a report that did not say its shape yet
+    call_command("plan_plates", "--json", "--seconds", "1")
+    capsys.readouterr()
+    jobs = list(PrintJob.objects.select_related("plate").order_by("pk"))
+    measured = {job.pk: part_shape(job_mesh(job)) for job in jobs}
+    midsole = next(job for job in jobs if job.part == "midsole")
+    assert midsole.holes == measured[midsole.pk]["holes"] > 0  # the honeycomb's cells, from the build report
+    PrintJob.objects.filter(pk=midsole.pk).update(area_mm2=0.0, holes=0)
+    PrintJob.objects.update(state=PrintJob.State.QUEUED, plate=None)
+    Plate.objects.all().delete()
+    # when the plates are planned again
+    call_command("plan_plates", "--json", "--seconds", "1")
+    capsys.readouterr()
+    # then every job keeps its part's shape as measured on its mesh, and its grams and minutes on the profile it is
+    # packed for are the printability report's figures of that shape (not the older two-term model)
+    for job in PrintJob.objects.select_related("plate"):
+        shape = measured[job.pk]
+        assert job.area_mm2 == pytest.approx(shape["area_mm2"], abs=0.1) and job.holes == shape["holes"]
+        assert job.volume_mm3 == pytest.approx(shape["volume_mm3"], abs=0.1)
+        figures = part_figures(**shape, profile=PRINTER_PROFILES[job.plate.printer_profile], material=job.material)
+        assert job.estimated_minutes == pytest.approx(figures["print_minutes"], abs=0.1)
+        assert job.grams == pytest.approx(figures["grams"], abs=0.01)
+    # and a plate takes its parts' minutes added up, and weighs their grams
+    for plate in Plate.objects.prefetch_related("jobs"):
+        on_plate = list(plate.jobs.all())
+        assert plate.estimated_minutes == pytest.approx(sum(job.estimated_minutes for job in on_plate), abs=1.5)
+        assert plate.grams == pytest.approx(sum(job.grams for job in on_plate), abs=0.1)
