@@ -39,10 +39,16 @@ TEMPLATES = {
     "arch_vs_length": gettext_noop("%(label)s does not fit a foot %(length)s mm long: at most %(max)s mm."),
     "size_out_of_range": gettext_noop("%(label)s must be from %(min)s to %(max)s in this size system."),
     "size_step": gettext_noop("%(label)s must be a whole or half size (steps of %(step)s)."),
+    "too_large_for_printers": gettext_noop(
+        "%(label)s: the shoe would be %(length)s mm long, too large for our printers (their %(bed)s mm plates take "
+        "shoes up to %(max)s mm); for this foot choose from %(min)s to %(most)s mm."),
+    "too_large_for_printers_foot": gettext_noop(
+        "%(label)s: the shoe would be %(length)s mm long, too large for our printers (their %(bed)s mm plates take "
+        "shoes up to %(max)s mm); a foot %(foot)s mm long is too long for them."),
 }
 """Every sentence a refusal with a code can be."""
 
-NUMBERS = ("min", "max", "value", "mm", "width", "length", "girth", "step")
+NUMBERS = ("min", "max", "value", "mm", "width", "length", "girth", "step", "bed", "most", "foot")
 """Params that are numbers (localised by the caller's ``number``)."""
 
 

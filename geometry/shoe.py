@@ -175,11 +175,17 @@ class ShoeParams(Params):
             low_mm = SHOE_OPTION_LOW_TOE_MM
             allowed = (f"{low_mm:g}–{most_mm:.1f} mm for this foot" if most_mm >= low_mm
                        else f"none: a {self.foot.length_mm:g} mm foot is too long for the printer")
+            bed_mm = max(PRINTER_PROFILES[DEFAULT_PRINTER].bed_mm)
+            # the code and numbers let the web side say the same in the reader's language (error_messages.py)
+            numbers = {"length": round(outer_mm, 1), "bed": bed_mm, "max": MAX_PRINT_LENGTH_MM}
             raise ParameterError(
                 "toe_allowance_mm",
                 f"the shoe would be {outer_mm:.1f} mm long: too large for our printers (their "
-                f"{max(PRINTER_PROFILES[DEFAULT_PRINTER].bed_mm):g} mm plates take shoes up to {MAX_PRINT_LENGTH_MM:g} mm)",
-                value=self.toe_allowance_mm, allowed=allowed)
+                f"{bed_mm:g} mm plates take shoes up to {MAX_PRINT_LENGTH_MM:g} mm)",
+                value=self.toe_allowance_mm, allowed=allowed,
+                code="too_large_for_printers" if most_mm >= low_mm else "too_large_for_printers_foot",
+                params={**numbers, "min": low_mm, "most": round(most_mm, 1)} if most_mm >= low_mm
+                else {**numbers, "foot": self.foot.length_mm})
 
     @property
     def inner_length_mm(self) -> float:
