@@ -13,7 +13,9 @@
     const percent = Math.round(100 * data.fraction);
     bar.style.width = percent + "%";
     progress.setAttribute("aria-valuenow", String(percent));
-    stage.textContent = data.status_display + (data.stage ? " · " + data.stage : "");
+    // "Done · done" says it twice: the stage only when it adds something to the status
+    const extra = data.stage && data.stage.toLowerCase() !== String(data.status_display).toLowerCase();
+    stage.textContent = data.status_display + (extra ? " · " + data.stage : "");
     if (data.status === "done") download.hidden = false;
     if (data.status === "failed") { failure.hidden = false; failure.textContent = data.failure_reason; }
     return data.status === "done" || data.status === "failed";
