@@ -216,6 +216,9 @@ SARTORIA_JOB_SWEEP_SECONDS = env.float("SARTORIA_JOB_SWEEP_SECONDS", default=10.
 SARTORIA_JOB_STALE_QUEUED_SECONDS = env.int("SARTORIA_JOB_STALE_QUEUED_SECONDS", default=30)
 SARTORIA_JOB_MAX_ATTEMPTS = env.int("SARTORIA_JOB_MAX_ATTEMPTS", default=3)  # then `failed` with the reason
 CELERY_TASK_TIME_LIMIT = env.int("SARTORIA_TASK_TIME_LIMIT_S", default=600)  # a hung build's worker child is killed
+# A plate export that made no progress (no plate started or built) for this long lost a message or its worker: the
+# sweeper sends its missing plates again, and after SARTORIA_JOB_MAX_ATTEMPTS such sends marks it failed with why.
+SARTORIA_PLATE_EXPORT_STUCK_SECONDS = env.int("SARTORIA_PLATE_EXPORT_STUCK_SECONDS", default=600)
 CELERY_BEAT_SCHEDULE = {
     # `expires`: sweeps sent while no worker ran are dropped, not run in a burst when one comes back
     "revisions-sweep": {"task": "configurator.tasks.revisions_sweep_task", "schedule": SARTORIA_JOB_SWEEP_SECONDS,
@@ -225,6 +228,9 @@ CELERY_BEAT_SCHEDULE = {
     # paid orders become print jobs within seconds, whoever marked them paid (production/tasks.py)
     "print-jobs-sweep": {"task": "production.tasks.print_jobs_sweep_task", "schedule": SARTORIA_JOB_SWEEP_SECONDS,
                          "options": {"expires": SARTORIA_JOB_SWEEP_SECONDS}},
+    # plate exports whose messages were lost or whose worker died get their missing plates sent again
+    "plate-exports-sweep": {"task": "production.tasks.plate_exports_sweep_task",
+                            "schedule": SARTORIA_JOB_SWEEP_SECONDS, "options": {"expires": SARTORIA_JOB_SWEEP_SECONDS}},
     "idempotency-keys-purge": {"task": "platform_api.tasks.idempotency_keys_purge_task", "schedule": 3600,
                                "options": {"expires": 3600}},
 }

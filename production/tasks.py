@@ -25,3 +25,9 @@ def plate_export_finish_task(export_id: int) -> None:
 def print_jobs_sweep_task() -> None:
     """Beat: every paid order without jobs gets them (payment does not have to know production)."""
     services.print_jobs_create_for_paid_orders()
+
+
+@shared_task(ignore_result=True)
+def plate_exports_sweep_task() -> None:
+    """Beat: plate exports stuck for SARTORIA_PLATE_EXPORT_STUCK_SECONDS get their missing plates sent again."""
+    services.plate_exports_sweep()

@@ -9,6 +9,7 @@ from production.services.exports import (
     plate_export_finish,
     plate_export_plate_build,
     plate_export_start,
+    plate_exports_sweep,
     plate_files_build,
     plates_export_to_dir,
     plates_for_export,

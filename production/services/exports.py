@@ -4,13 +4,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import logging
 import zipfile
 from functools import partial
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -30,6 +35,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: production reads orders through configurator's selectors
     from configurator.models import Order
+
+logger = logging.getLogger(__name__)
 
 MAX_REVISIONS_PER_EXPORT = 200
 MAX_PLATES_PER_EXPORT = 100
@@ -264,7 +271,7 @@ def plate_export_start(*, plate_ids: list[int], user: AbstractBaseUser | None, a
     with transaction.atomic():
         export = PlateExport.objects.create(created_by=user if getattr(user, "pk", None) else None,
                                             plates_total=len(plates), enqueued_at=timezone.now(),
-                                            stage=_("queued"))
+                                            lease_expires_at=plate_export_deadline(), stage=_("queued"))
         export.plates.set(plates)
         for plate in plates:  # one task per plate: two worker processes build two plates at once
             transaction.on_commit(partial(plate_export_plate_task.delay, export_id=export.pk, plate_id=plate.pk))
@@ -275,15 +282,35 @@ def _export_dir(export: PlateExport) -> str:
     return f"plate-exports/{export.pk}/files"
 
 
+def plate_export_deadline():
+    """When an export that makes no progress until then counts as stuck (its `lease_expires_at`)."""
+    return timezone.now() + timedelta(seconds=settings.SARTORIA_PLATE_EXPORT_STUCK_SECONDS)
+
+
+_UNFINISHED = (PlateExport.Status.QUEUED, PlateExport.Status.RUNNING)
+
+
+def _export_locked(export_id: int) -> PlateExport:
+    """The export's row, locked until the transaction ends, on PostgreSQL and on SQLite alike.
+
+    The no-op UPDATE takes SQLite's write lock (where select_for_update does nothing) and PostgreSQL's row lock, so
+    two deliveries of one plate, or two finishes, run one after the other and the second sees what the first did.
+    """
+    PlateExport.objects.filter(pk=export_id).update(plates_total=F("plates_total"))
+    return PlateExport.objects.select_for_update().get(pk=export_id)
+
+
 def plate_export_plate_build(*, export_id: int, plate_id: int) -> PlateExport:
-    """Build one plate's files of an export. Safe to run twice: a plate already written is left alone."""
+    """Build one plate's files of an export. Safe to run twice, also at once: a plate is written and counted once."""
     from production.tasks import plate_export_finish_task
 
     export = PlateExport.objects.get(pk=export_id)
     if plate_id in export.plates_done or export.status in (PlateExport.Status.DONE, PlateExport.Status.FAILED):
         return export
-    PlateExport.objects.filter(pk=export_id, status=PlateExport.Status.QUEUED).update(
-        status=PlateExport.Status.RUNNING, stage=_("building plate %(id)s") % {"id": plate_id})
+    # a plate started is progress: the sweeper leaves the export alone for another stuck-time
+    PlateExport.objects.filter(pk=export_id, status__in=_UNFINISHED).update(
+        status=PlateExport.Status.RUNNING, stage=_("building plate %(id)s") % {"id": plate_id},
+        lease_expires_at=plate_export_deadline())
     plate = Plate.objects.select_related("printer").get(pk=plate_id)
     try:
         files = plate_files_build(plate=plate)
@@ -294,20 +321,24 @@ def plate_export_plate_build(*, export_id: int, plate_id: int) -> PlateExport:
                           % {"id": plate_id, "error": f"{type(error).__name__}: {error}"[:300]})
         raise
     folder = _export_dir(export)
-    for name, content in files.items():
-        path = f"{folder}/{name}"
-        if default_storage.exists(path):
-            default_storage.delete(path)
-        default_storage.save(path, ContentFile(content))
     with transaction.atomic():
-        export = PlateExport.objects.select_for_update().get(pk=export_id)
-        if plate_id not in export.plates_done:
-            export.plates_done = sorted(export.plates_done + [plate_id])
-            export.stage = _("%(done)s of %(total)s plates built") % {"done": len(export.plates_done),
-                                                                       "total": export.plates_total}
-            export.save(update_fields=["plates_done", "stage"])
-            if len(export.plates_done) >= export.plates_total:
-                transaction.on_commit(partial(plate_export_finish_task.delay, export_id=export_id))
+        export = _export_locked(export_id)
+        if plate_id in export.plates_done or export.status not in _UNFINISHED:
+            return export  # another delivery of this plate (a re-sent message) wrote it first: nothing twice
+        # written under the lock, by one delivery at a time, under fixed names: a second run cannot add a copy
+        # (the storage would save "plate-1_x7a.3mf" beside "plate-1.3mf"), and a run that died half-way is overwritten
+        for name, content in files.items():
+            path = f"{folder}/{name}"
+            if default_storage.exists(path):
+                default_storage.delete(path)
+            default_storage.save(path, ContentFile(content))
+        export.plates_done = sorted(export.plates_done + [plate_id])
+        export.stage = _("%(done)s of %(total)s plates built") % {"done": len(export.plates_done),
+                                                                   "total": export.plates_total}
+        export.lease_expires_at = plate_export_deadline()
+        export.save(update_fields=["plates_done", "stage", "lease_expires_at"])
+        if len(export.plates_done) >= export.plates_total:
+            transaction.on_commit(partial(plate_export_finish_task.delay, export_id=export_id))
     return export
 
 
@@ -340,7 +371,7 @@ def files_zip(files: dict[str, bytes]) -> bytes:
 def plate_export_finish(*, export_id: int) -> PlateExport:
     """Zip the plates' files once all are built; count each plate's export (the next one warns)."""
     with transaction.atomic():
-        export = PlateExport.objects.select_for_update().get(pk=export_id)
+        export = _export_locked(export_id)  # a second finish waits here, then finds it done
         if export.status in (PlateExport.Status.DONE, PlateExport.Status.FAILED):
             return export
         if len(export.plates_done) < export.plates_total:
@@ -353,6 +384,61 @@ def plate_export_finish(*, export_id: int) -> PlateExport:
         for plate in export.plates.all():
             Plate.objects.filter(pk=plate.pk).update(export_count=plate.export_count + 1)
     return export
+
+
+def plate_export_is_stuck(export: PlateExport) -> bool:
+    """Unfinished, and no plate started or built before its deadline (a lost message, a worker that died)."""
+    if export.status not in _UNFINISHED:
+        return False
+    deadline = export.lease_expires_at or ((export.enqueued_at or export.created_at)
+                                           + timedelta(seconds=settings.SARTORIA_PLATE_EXPORT_STUCK_SECONDS))
+    return deadline <= timezone.now()
+
+
+def plate_exports_sweep() -> dict[str, list[int]]:
+    """Send again what stuck exports miss: their unbuilt plates, or the finish when every plate is built.
+
+    Run by Celery beat every SARTORIA_JOB_SWEEP_SECONDS. An export stuck again after SARTORIA_JOB_MAX_ATTEMPTS sends
+    is marked failed with the reason, which the dashboard shows. Re-sending is safe: a plate already built, or an
+    export already finished, is left as it is.
+    """
+    from config.jobs import SWEEP_BATCH
+    from production.tasks import plate_export_finish_task, plate_export_plate_task
+
+    now = timezone.now()
+    before = now - timedelta(seconds=settings.SARTORIA_PLATE_EXPORT_STUCK_SECONDS)
+    candidates = list(PlateExport.objects.filter(status__in=_UNFINISHED).filter(
+        Q(lease_expires_at__lte=now) | Q(lease_expires_at__isnull=True, enqueued_at__lte=before)
+        | Q(lease_expires_at__isnull=True, enqueued_at__isnull=True, created_at__lte=before),
+    ).order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
+    swept: dict[str, list[int]] = {"requeued": [], "failed": []}
+    for pk in candidates:
+        with transaction.atomic():
+            export = _export_locked(pk)
+            if not plate_export_is_stuck(export):
+                continue  # it moved on since the query
+            if export.attempts >= settings.SARTORIA_JOB_MAX_ATTEMPTS:
+                swept["failed"].append(pk)
+                continue
+            missing = sorted(set(export.plates.values_list("pk", flat=True)) - set(export.plates_done))
+            export.attempts += 1
+            export.enqueued_at, export.lease_expires_at = now, plate_export_deadline()
+            export.save(update_fields=["attempts", "enqueued_at", "lease_expires_at"])
+            for plate_id in missing:
+                transaction.on_commit(partial(plate_export_plate_task.delay, export_id=pk, plate_id=plate_id))
+            if not missing:  # every plate is built: the finish's message is the one that was lost
+                transaction.on_commit(partial(plate_export_finish_task.delay, export_id=pk))
+            swept["requeued"].append(pk)
+    for pk in swept["failed"]:
+        export = PlateExport.objects.get(pk=pk)
+        plate_export_fail(export_id=pk, reason=_(
+            "the export was sent %(attempts)s times and never finished (%(done)s of %(total)s plates built): its "
+            "worker stopped or its messages were lost each time, so it is not sent again. Export the plates again "
+            "to retry.") % {"attempts": export.attempts + 1, "done": len(export.plates_done),
+                            "total": export.plates_total})
+    if swept["requeued"] or swept["failed"]:
+        logger.warning("plate exports sweep: %s", swept)
+    return swept
 
 
 def plate_export_fail(*, export_id: int, reason: str) -> PlateExport:
