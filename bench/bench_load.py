@@ -163,10 +163,10 @@ def main() -> None:
            "DJANGO_LOG_LEVEL": "WARNING"}
     processes: list[subprocess.Popen] = []
 
-    def start(name: str, command: list[str]) -> subprocess.Popen:
+    def start(name: str, command: list[str], **extra_env: str) -> subprocess.Popen:
         log = open(folder / f"{name}.log", "wb")
-        process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(command, cwd=BASE_DIR, env={**env, **extra_env}, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
         processes.append(process)
         return process
 
@@ -180,7 +180,8 @@ def main() -> None:
         ports = [free_port() for _ in range(arguments.web)]
         webs = [start(f"web{index}", [PYTHON, "-m", "daphne", "--websocket_connect_timeout", "30",
                                       "-b", "127.0.0.1", "-p", str(port),
-                                      "config.asgi:application"]) for index, port in enumerate(ports)]
+                                      "config.asgi:application"], SARTORIA_QUOTE_CHILD="1")
+                for index, port in enumerate(ports)]  # as the Procfile's web processes: quotes built in a niced child
         for index in range(2):
             start(f"worker{index}", ["nice", "-n", "10", PYTHON, "-m", "celery", "-A", "config", "worker", "-c", "1", "--loglevel",
                                      "WARNING", "-n", f"load{index}-{run}@%h", "--without-gossip", "--without-mingle"])

@@ -12,6 +12,10 @@ from customers.services import REQUEST_BODY_MAX_BYTES  # noqa: E402
 
 daphne_limit_request_bodies(max_bytes=REQUEST_BODY_MAX_BYTES)  # uploads are parsed once, by Django, onto disk
 
+from configurator.quote_child import warm as quote_child_warm  # noqa: E402
+
+quote_child_warm()  # with SARTORIA_QUOTE_CHILD: the quote child loads the geometry while the server starts
+
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs the app registry loaded above)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402

@@ -76,15 +76,16 @@ def serve(arguments: argparse.Namespace, env: dict[str, str]) -> int:
     env = {**env, "SARTORIA_DEMO_USERS": "1" if demo_users else "0"}  # the log-in page names the demo password only then
     children = [
         subprocess.Popen(
-            [PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
+            ["nice", "-n", "10", PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",  # as the Procfile
              "--concurrency", str(arguments.concurrency), "--hostname", f"sartoria-{os.getpid()}@%h"],
             env=env, cwd=BASE_DIR,
         ),
         # The sweeper's clock: re-queues work a dead worker left behind (one beat per deployment; see README).
         subprocess.Popen([PYTHON, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO"], env=env, cwd=BASE_DIR),
         subprocess.Popen(
-            [PYTHON, "-m", "daphne", "-b", arguments.host, "-p", str(arguments.port), "config.asgi:application"],
-            env=env, cwd=BASE_DIR,
+            [PYTHON, "-m", "daphne", "--websocket_connect_timeout", "30", "-b", arguments.host, "-p",
+             str(arguments.port), "config.asgi:application"],
+            env={**env, "SARTORIA_QUOTE_CHILD": env.get("SARTORIA_QUOTE_CHILD", "1")}, cwd=BASE_DIR,
         ),
     ]
     who = "  (demo shopper: demo / sartoria-demo)" if demo_users else ""

@@ -197,6 +197,9 @@ CELERY_TASK_ROUTES = {
 # On: a build's pictures are rendered by a previews worker (its own queue) after the geometry worker has stored the
 # parts; off (one worker does everything, the default): the build renders them itself.
 SARTORIA_PREVIEWS_SEPARATE = env.bool("SARTORIA_PREVIEWS_SEPARATE", default=False)
+# Quotes of new shapes build their parts in a niced child of the web process (configurator/quote_child.py); the
+# Procfile's and `make run`'s web processes turn it on. Off: built in the process that answers (workers, commands).
+SARTORIA_QUOTE_CHILD = env.bool("SARTORIA_QUOTE_CHILD", default=False)
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-build leaves the message for another one
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # A build takes seconds; if its worker is killed outright, Redis hands the message to another after this.

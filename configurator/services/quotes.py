@@ -8,10 +8,10 @@ from dataclasses import asdict
 
 from django.core.cache import cache
 
-from configurator import pricing
+from configurator import pricing, quote_child
 from geometry import registry
 from geometry.params import Params
-from geometry.printability import part_figures, part_shape
+from geometry.printability import part_figures
 from geometry.printers import DEFAULT_PRINTER, PRINTER_PROFILES
 
 # Bump when the geometry or the figures' meaning change, so no stale figure is quoted.
@@ -28,11 +28,14 @@ def _shape_key(product_key: str, params: Params) -> str:
 
 
 def part_shapes(*, product_key: str, params: Params) -> dict[str, dict[str, float]]:
-    """Each part's geometry.printability.part_shape, built once per shape and then read from the cache."""
+    """
+    Each part's geometry.printability.part_shape, built once per shape and then read from the cache (built in the
+    web process's niced child when SARTORIA_QUOTE_CHILD is on: configurator/quote_child.py).
+    """
     key = _shape_key(product_key, params)
     shapes = cache.get(key)
     if shapes is None:
-        shapes = {name: part_shape(mesh) for name, mesh in registry.build_parts(product_key, params).items()}
+        shapes = quote_child.part_shapes_build(product_key=product_key, params=params)
         cache.set(key, shapes, FIGURES_CACHE_SECONDS)
     return shapes
 

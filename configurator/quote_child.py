@@ -1,0 +1,78 @@
+"""
+Parts built for a quote in a child process at a lower priority, not in the web process that answers.
+
+A quote of a shape not seen before builds the parts on the typical foot: 0.3-1 s of CPU. Built in the web
+process, that holds its interpreter (the GIL) while the process's other requests wait, and takes the CPU at the
+same priority as the pages (bench/bench_load.py). With ``SARTORIA_QUOTE_CHILD`` on (the Procfile's web processes),
+each web process keeps one child, started on first use by forkserver (never a fork of a threaded server), niced
+by :data:`CHILD_NICE`; the request's thread waits for it without holding the GIL. Off (the default: tests,
+workers, one-off commands), the parts are built here. The child imports only the geometry (no Django).
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import os
+import threading
+
+from django.conf import settings
+
+CHILD_NICE = 10
+"""How much lower the child runs than the web process (the same as the Procfile's workers)."""
+
+_lock = threading.Lock()
+_pool: concurrent.futures.ProcessPoolExecutor | None = None
+
+
+def _child_start() -> None:
+    os.nice(CHILD_NICE)
+
+
+def _shapes(product_key: str, params) -> dict[str, dict[str, float]]:
+    """In the child (or here): each part's ``geometry.printability.part_shape``."""
+    from geometry import registry
+    from geometry.printability import part_shape
+
+    return {name: part_shape(mesh) for name, mesh in registry.build_parts(product_key, params).items()}
+
+
+def _child_pool() -> concurrent.futures.ProcessPoolExecutor:
+    global _pool
+    with _lock:
+        if _pool is None:
+            context = multiprocessing.get_context("forkserver")
+            # the fork server loads the geometry once (and not this process's __main__: a server's entry point)
+            context.set_forkserver_preload(["geometry.registry", "geometry.printability"])
+            _pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context,
+                                                           initializer=_child_start)
+        return _pool
+
+
+def _geometry_import() -> None:
+    import geometry.printability  # noqa: F401
+    import geometry.registry  # noqa: F401
+
+
+def warm() -> None:
+    """Start the child and load the geometry in it now (seconds), so the first quote does not wait for that."""
+    if getattr(settings, "SARTORIA_QUOTE_CHILD", False):
+        _child_pool().submit(_geometry_import)
+
+
+def child_pid() -> int | None:
+    """The child's process id once it has started (None before, or when quotes are built here)."""
+    processes = getattr(_pool, "_processes", None) or {}
+    return next(iter(processes), None)
+
+
+def part_shapes_build(*, product_key: str, params) -> dict[str, dict[str, float]]:
+    """Build the parts and measure them, in the child when ``SARTORIA_QUOTE_CHILD`` is on."""
+    global _pool
+    if not getattr(settings, "SARTORIA_QUOTE_CHILD", False):
+        return _shapes(product_key, params)
+    try:
+        return _child_pool().submit(_shapes, product_key, params).result()
+    except concurrent.futures.process.BrokenProcessPool:  # the child died (killed, out of memory): a new one
+        with _lock:
+            _pool = None
+        return _child_pool().submit(_shapes, product_key, params).result()
