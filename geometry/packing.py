@@ -249,11 +249,11 @@ def _raster(geometry, shape: tuple[int, int], origin_mm: tuple[float, float], pi
         if polygon.geom_type != "Polygon" or polygon.is_empty:
             continue
         exterior = (np.asarray(polygon.exterior.coords) - origin_mm) / pixel_mm
-        draw.polygon([tuple(p) for p in exterior], fill=1)
+        draw.polygon(exterior.ravel().tolist(), fill=1)  # a flat x0, y0, x1... list: no tuple per vertex
         for hole in polygon.interiors:
             inner = (np.asarray(hole.coords) - origin_mm) / pixel_mm
             if shapely.Polygon(hole).area > 4 * pixel_mm ** 2:  # keep small holes filled (conservative)
-                draw.polygon([tuple(p) for p in inner], fill=0)
+                draw.polygon(inner.ravel().tolist(), fill=0)
     return np.asarray(image, np.float32)
 
 
