@@ -194,7 +194,9 @@ def design_access_changed_announce(*, customer_id: int) -> None:
 
 def revision_requested_announce(*, design_id: int, revision_id: int) -> None:
     status = DesignRevision.objects.filter(pk=revision_id).values_list("status", flat=True).first()
-    if status is None:
+    if status is None or status == DesignRevision.Status.RUNNING:
+        # A worker that already started says so itself, with who asked; our 2 % sent after its first stage
+        # would move the watchers' bar backwards.
         return
     finished = status in (DesignRevision.Status.DONE, DesignRevision.Status.FAILED)
     progress_send(design_id=design_id, revision_id=revision_id, status=status, stage="requested",

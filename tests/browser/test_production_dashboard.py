@@ -90,12 +90,17 @@ def test_production_plans_plates_sees_them_on_the_timeline_and_exports_one_with_
     assert planned and all(plate["printer"] for plate in planned)
     cards = page.locator(".plate-card")
     assert cards.count() == len(planned)
-    # each plate's picture draws its parts, labelled by their traceability codes
+    # each plate's picture draws its parts, labelled by their traceability codes; the plan takes every paid
+    # order (the demo's paid insoles too, when another journey paid them), and this order's two shoes are on it
+    drawn = []
     for index in range(cards.count()):
         drawing = cards.nth(index).locator("svg")
         assert drawing.is_visible() and drawing.locator("path").count() >= 1
         codes = drawing.locator("text").all_text_contents()
-        assert codes and all(re.fullmatch(rf"S{order_id:04d}-[A-Z]{{2}}-[LR]", code) for code in codes), codes
+        assert codes and all(re.fullmatch(r"S\d{4}-[A-Z]{2}-[LR](-R\d+)?", code) for code in codes), codes
+        drawn += codes
+    ours = sorted(code for code in drawn if code.startswith(f"S{order_id:04d}-"))
+    assert {code.split("-")[2] for code in ours} == {"L", "R"}, drawn
     # one bar per planned plate, on its printer's row, wide enough to see
     bars = page.locator(".gantt .bar")
     assert bars.count() == len(planned)

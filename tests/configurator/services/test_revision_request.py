@@ -1,10 +1,16 @@
 """The studio's revision request is one transaction: measurements and revision are kept together or not at all."""
+import asyncio
+
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.http import Http404
 
 from config.exceptions import ApplicationError
 from configurator.models import DesignRevision
+from configurator.progress import design_progress_group
 from configurator.services import revision_request_with_measurements
+from configurator.services.revisions import revision_requested_announce
 from customers.models import Measurement, MeasurementSet
 from tests.configurator.helpers import feet_copy
 from tests.factories import DesignFactory
@@ -57,3 +63,30 @@ def test_a_refused_request_through_the_api_leaves_nothing_behind(api_client, sho
     )
     assert response.status_code == 400 and "arch_support" in response.json()["field"]
     assert MeasurementSet.objects.count() == 0 and DesignRevision.objects.count() == 0
+
+
+@pytest.mark.parametrize("status, heard", [(DesignRevision.Status.QUEUED, [0.02]),
+                                           (DesignRevision.Status.RUNNING, []),
+                                           (DesignRevision.Status.DONE, [1.0])])
+def test_the_request_announcement_never_moves_a_watchers_bar_back(products, status, heard):
+    """The announcement goes out on commit; a worker may have started (and sent its own stages) before it."""
+    design = DesignFactory(template=products["insole"])
+    revision = revision_request_with_measurements(
+        design=design, user=design.customer.user, options={}, measurements=feet_copy())
+    DesignRevision.objects.filter(pk=revision.pk).update(status=status)
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(design_progress_group(design.pk), channel)
+    revision_requested_announce(design_id=design.pk, revision_id=revision.pk)
+
+    async def heard_fractions() -> list[float]:
+        fractions = []
+        try:
+            while True:
+                fractions.append((await asyncio.wait_for(layer.receive(channel), timeout=0.5))["fraction"])
+        except asyncio.TimeoutError:
+            return fractions
+        finally:
+            await layer.group_discard(design_progress_group(design.pk), channel)
+
+    assert async_to_sync(heard_fractions)() == heard
