@@ -5,8 +5,11 @@ A quote of a shape not seen before builds the parts on the typical foot: 0.3-1 s
 process, that holds its interpreter (the GIL) while the process's other requests wait, and takes the CPU at the
 same priority as the pages (bench/bench_load.py). With ``SARTORIA_QUOTE_CHILD`` on (the Procfile's web processes),
 each web process keeps one child, started on first use by forkserver (never a fork of a threaded server), niced
-by :data:`CHILD_NICE`; the request's thread waits for it without holding the GIL. Off (the default: tests,
-workers, one-off commands), the parts are built here. The child imports only the geometry (no Django).
+by :data:`CHILD_NICE`; the request's thread waits for it without holding the GIL, nor a database connection (it
+gives its pooled one back first: a queue of slow quotes held every connection of the pool while reads waited for one,
+bench/bench_load.py), and quotes of the same shape asked while it is being built wait for that one build. Off (the
+default: tests, workers, one-off commands), the parts are built here. The child imports only the geometry (no
+Django).
 """
 from __future__ import annotations
 
@@ -16,12 +19,14 @@ import os
 import threading
 
 from django.conf import settings
+from django.db import connections
 
 CHILD_NICE = 10
 """How much lower the child runs than the web process (the same as the Procfile's workers)."""
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entered: a build is submitted while _building is held
 _pool: concurrent.futures.ProcessPoolExecutor | None = None
+_building: dict[str, concurrent.futures.Future] = {}  # shape key -> the build in the child, while it runs
 
 
 def _child_start() -> None:
@@ -65,14 +70,43 @@ def child_pid() -> int | None:
     return next(iter(processes), None)
 
 
-def part_shapes_build(*, product_key: str, params) -> dict[str, dict[str, float]]:
-    """Build the parts and measure them, in the child when ``SARTORIA_QUOTE_CHILD`` is on."""
+def _connections_release() -> None:
+    """Give this thread's database connections back (to the pool) before a wait; outside a transaction only."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
+
+
+def _build_submit(key: str, product_key: str, params) -> concurrent.futures.Future:
+    """The child's build of this shape: the one already running for another request, or a new one."""
+    with _lock:
+        future = _building.get(key)
+        if future is None:
+            future = _building[key] = _child_pool().submit(_shapes, product_key, params)
+            future.add_done_callback(lambda done: _build_forget(key, done))
+        return future
+
+
+def _build_forget(key: str, done: concurrent.futures.Future) -> None:
+    with _lock:
+        if _building.get(key) is done:  # not a newer build of the same shape
+            del _building[key]
+
+
+def part_shapes_build(*, product_key: str, params, key: str | None = None) -> dict[str, dict[str, float]]:
+    """
+    Build the parts and measure them, in the child when ``SARTORIA_QUOTE_CHILD`` is on. ``key`` names the shape
+    (configurator.services.quotes): requests for a shape already being built share that build.
+    """
     global _pool
     if not getattr(settings, "SARTORIA_QUOTE_CHILD", False):
         return _shapes(product_key, params)
+    _connections_release()
+    key = key or repr((product_key, params))
     try:
-        return _child_pool().submit(_shapes, product_key, params).result()
+        return _build_submit(key, product_key, params).result()
     except concurrent.futures.process.BrokenProcessPool:  # the child died (killed, out of memory): a new one
         with _lock:
             _pool = None
-        return _child_pool().submit(_shapes, product_key, params).result()
+            _building.clear()
+        return _build_submit(key, product_key, params).result()

@@ -35,7 +35,7 @@ def part_shapes(*, product_key: str, params: Params) -> dict[str, dict[str, floa
     key = _shape_key(product_key, params)
     shapes = cache.get(key)
     if shapes is None:
-        shapes = quote_child.part_shapes_build(product_key=product_key, params=params)
+        shapes = quote_child.part_shapes_build(product_key=product_key, params=params, key=key)
         cache.set(key, shapes, FIGURES_CACHE_SECONDS)
     return shapes
 

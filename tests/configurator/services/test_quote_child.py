@@ -1,8 +1,10 @@
 """Quotes of new shapes built in a niced child of the web process give the figures a build here gives."""
 import os
 import signal
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connection
 
 from configurator import quote_child
 from geometry import registry
@@ -54,3 +56,30 @@ def test_an_error_in_the_child_reaches_the_request_with_its_field(in_child):
     with pytest.raises(ParameterError) as caught:
         quote_child.part_shapes_build(product_key="no-such-product", params=params)
     assert caught.value.field == "product"
+
+
+def test_quotes_of_one_shape_asked_at_once_share_one_build_in_the_child(in_child):
+    params = registry.parse("insole", options={"toe_allowance_mm": 11.3}, foot=FOOT, side="right")
+    # when two requests ask for the same new shape while the first's build runs (a build takes 0.3-1 s)
+    first = quote_child._build_submit("test-shape-11.3", "insole", params)
+    second = quote_child._build_submit("test-shape-11.3", "insole", params)
+    # then the second waits for the first's build, not for one of its own
+    assert second is first
+    with ThreadPoolExecutor(max_workers=4) as requests:
+        answers = list(requests.map(lambda _: quote_child.part_shapes_build(
+            product_key="insole", params=params, key="test-shape-11.3"), range(4)))
+    assert all(answer == first.result() for answer in answers) and answers[0]["insole"]["volume_mm3"] > 0
+    # and a finished build is forgotten (the cache keeps the figures): a later request asks the child again
+    assert quote_child._build_submit("test-shape-11.3", "insole", params) is not first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_quote_waiting_for_its_child_holds_no_database_connection(in_child, django_user_model):
+    # given a request thread that has used the database (authentication, the product), outside a transaction
+    django_user_model.objects.count()
+    assert connection.connection is not None
+    params = registry.parse("insole", options={"toe_allowance_mm": 12.7}, foot=FOOT, side="right")
+    quote_child.part_shapes_build(product_key="insole", params=params)
+    # then it gave its connection back before waiting (to the pool, on PostgreSQL) and can query again
+    assert connection.connection is None
+    assert django_user_model.objects.count() >= 0
