@@ -15,14 +15,18 @@ from geometry.printability import part_figures
 from geometry.printers import DEFAULT_PRINTER, PRINTER_PROFILES
 
 # Bump when the geometry or the figures' meaning change, so no stale figure is quoted.
-FIGURES_CACHE_VERSION = 2  # 2: shapes keep area_mm2 and holes (the calibrated time and grams)
+FIGURES_CACHE_VERSION = 3  # 2: shapes keep area_mm2 and holes (the calibrated time and grams); 3: one key per pair
 FIGURES_CACHE_SECONDS = 7 * 24 * 3600
 
 
 def _shape_key(product_key: str, params: Params) -> str:
-    """What decides the parts' shapes: every option except colours and materials (they change no vertex)."""
+    """
+    What decides the parts' figures: every option except colours and materials (they change no vertex), and not the
+    side: a left part is its right twin mirrored, with the same figures (tests/geometry/test_printability.py), so a
+    quote of a pair builds one side.
+    """
     shaped = {name: value for name, value in asdict(params).items()
-              if not name.endswith(("_color", "_material"))}
+              if name != "side" and not name.endswith(("_color", "_material"))}
     digest = hashlib.sha256(json.dumps(shaped, sort_keys=True, default=str).encode()).hexdigest()
     return f"quote-shape:v{FIGURES_CACHE_VERSION}:{product_key}:{digest}"
 

@@ -15,7 +15,7 @@ from geometry.printability import overhang_area_mm2, part_figures, part_shape, p
 from geometry.printers import DEFAULT_PRINTER, PRINTER_PROFILES
 from geometry.shoe import FOOTBED_SHARE
 
-from ._support import EXAMPLE_FOOT, feet, options_strategy
+from ._support import EXAMPLE_FOOT, feet, initials, options_strategy
 
 
 def box(extents_mm, center_mm=(0.0, 0.0, 0.0)) -> manifold3d.Manifold:
@@ -253,6 +253,23 @@ def test_insole_reports_are_finite(foot, options, side):
     part = next(iter(report["parts"].values()))
     # the insole lies flat: its bottom is on the bed, so almost nothing overhangs
     assert part["overhang_area_mm2"] < 0.01 * sum(part["extents_mm"][:2]) ** 2
+
+
+@settings(max_examples=5, deadline=None)
+@given(foot=feet, product=st.sampled_from(["shoe", "insole"]), data=st.data(), initials=initials)
+def test_a_left_part_measures_as_its_right_twin(foot, product, data, initials):
+    # given any foot and any options (the shoe's initials too: they are mirrored back to read on both sides)
+    options = data.draw(options_strategy(registry.option_schema(product)))
+    if product == "shoe":
+        options["initials"] = initials
+    shapes = {side: {name: part_shape(mesh) for name, mesh in
+                     product_parts(product, registry.parse(product, options=options, foot=foot, side=side)).items()}
+              for side in ("left", "right")}
+    # then each part's volume, surface, height and holes are the same on both sides, which is what lets a quote
+    # of a pair build one side (configurator/services/quotes.py)
+    assert shapes["left"].keys() == shapes["right"].keys()
+    for name, right in shapes["right"].items():
+        assert shapes["left"][name] == pytest.approx(right, rel=1e-6), name
 
 
 def test_default_shoe_upper_wall_matches_its_option():
