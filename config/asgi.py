@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels with the session user."""
 import os
+import threading
 
 from django.core.asgi import get_asgi_application
 
@@ -14,7 +15,11 @@ daphne_limit_request_bodies(max_bytes=REQUEST_BODY_MAX_BYTES)  # uploads are par
 
 from configurator.quote_child import warm as quote_child_warm  # noqa: E402
 
-quote_child_warm()  # with SARTORIA_QUOTE_CHILD: the quote child loads the geometry while the server starts
+if quote_child_warm():  # with SARTORIA_QUOTE_CHILD: the child loads the geometry while the server starts,
+    from configurator.services import product_models_warm  # noqa: E402
+
+    # then builds the catalogue's models before any quote is queued behind them (a thread: the server starts now)
+    threading.Thread(target=product_models_warm, name="catalogue-models-warm", daemon=True).start()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs the app registry loaded above)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

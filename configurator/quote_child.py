@@ -1,5 +1,6 @@
 """
-Parts built for a quote in a child process at a lower priority, not in the web process that answers.
+Geometry a web request needs (a quote's parts, the catalogue's model) built in a child process at a lower priority,
+not in the web process that answers.
 
 A quote of a shape not seen before builds the parts on the typical foot: 0.3-1 s of CPU. Built in the web
 process, that holds its interpreter (the GIL) while the process's other requests wait, and takes the CPU at the
@@ -7,12 +8,14 @@ same priority as the pages (bench/bench_load.py). With ``SARTORIA_QUOTE_CHILD`` 
 each web process keeps one child, started on first use by forkserver (never a fork of a threaded server), niced
 by :data:`CHILD_NICE`; the request's thread waits for it without holding the GIL, nor a database connection (it
 gives its pooled one back first: a queue of slow quotes held every connection of the pool while reads waited for one,
-bench/bench_load.py), and quotes of the same shape asked while it is being built wait for that one build. Off (the
+bench/bench_load.py), and requests for a shape or model already being built wait for that one build (at a cold start
+every shopper's first page asked for the catalogue's model at once, and each built it). Off (the
 default: tests, workers, one-off commands), the parts are built here. The child imports only the geometry (no
 Django).
 """
 from __future__ import annotations
 
+import atexit
 import concurrent.futures
 import multiprocessing
 import os
@@ -41,27 +44,41 @@ def _shapes(product_key: str, params) -> dict[str, dict[str, float]]:
     return {name: part_shape(mesh) for name, mesh in registry.build_parts(product_key, params).items()}
 
 
+def _model(product_key: str, params) -> bytes:
+    """In the child (or here): the product's parts as one GLB, in their materials' colours."""
+    from geometry import export, registry
+
+    parts = registry.build_parts(product_key, params)
+    return export.to_glb_parts(parts, materials=registry.part_materials(product_key, params))
+
+
 def _child_pool() -> concurrent.futures.ProcessPoolExecutor:
     global _pool
     with _lock:
         if _pool is None:
             context = multiprocessing.get_context("forkserver")
             # the fork server loads the geometry once (and not this process's __main__: a server's entry point)
-            context.set_forkserver_preload(["geometry.registry", "geometry.printability"])
+            context.set_forkserver_preload(["geometry.registry", "geometry.printability", "geometry.export"])
             _pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context,
                                                            initializer=_child_start)
+            # stopped before the interpreter tears its modules down (else its finaliser fails noisily at exit)
+            atexit.register(_pool.shutdown, wait=True, cancel_futures=True)
         return _pool
 
 
 def _geometry_import() -> None:
+    import geometry.export  # noqa: F401
     import geometry.printability  # noqa: F401
     import geometry.registry  # noqa: F401
 
 
-def warm() -> None:
-    """Start the child and load the geometry in it now (seconds), so the first quote does not wait for that."""
-    if getattr(settings, "SARTORIA_QUOTE_CHILD", False):
-        _child_pool().submit(_geometry_import)
+def warm() -> bool:
+    """Start the child and load the geometry in it now (seconds), so the first quote does not wait for that.
+    True when there is a child."""
+    if not getattr(settings, "SARTORIA_QUOTE_CHILD", False):
+        return False
+    _child_pool().submit(_geometry_import)
+    return True
 
 
 def child_pid() -> int | None:
@@ -77,20 +94,33 @@ def _connections_release() -> None:
             connection.close()
 
 
-def _build_submit(key: str, product_key: str, params) -> concurrent.futures.Future:
-    """The child's build of this shape: the one already running for another request, or a new one."""
+def _build_submit(key: str, function, *arguments) -> concurrent.futures.Future:
+    """The child's build under this key: the one already running for another request, or a new one."""
     with _lock:
         future = _building.get(key)
         if future is None:
-            future = _building[key] = _child_pool().submit(_shapes, product_key, params)
+            future = _building[key] = _child_pool().submit(function, *arguments)
             future.add_done_callback(lambda done: _build_forget(key, done))
         return future
 
 
 def _build_forget(key: str, done: concurrent.futures.Future) -> None:
     with _lock:
-        if _building.get(key) is done:  # not a newer build of the same shape
+        if _building.get(key) is done:  # not a newer build under the same key
             del _building[key]
+
+
+def _in_child(key: str, function, *arguments):
+    """``function(*arguments)`` in the child, shared by the requests that ask for ``key`` while it runs."""
+    global _pool
+    _connections_release()
+    try:
+        return _build_submit(key, function, *arguments).result()
+    except concurrent.futures.process.BrokenProcessPool:  # the child died (killed, out of memory): a new one
+        with _lock:
+            _pool = None
+            _building.clear()
+        return _build_submit(key, function, *arguments).result()
 
 
 def part_shapes_build(*, product_key: str, params, key: str | None = None) -> dict[str, dict[str, float]]:
@@ -98,15 +128,13 @@ def part_shapes_build(*, product_key: str, params, key: str | None = None) -> di
     Build the parts and measure them, in the child when ``SARTORIA_QUOTE_CHILD`` is on. ``key`` names the shape
     (configurator.services.quotes): requests for a shape already being built share that build.
     """
-    global _pool
     if not getattr(settings, "SARTORIA_QUOTE_CHILD", False):
         return _shapes(product_key, params)
-    _connections_release()
-    key = key or repr((product_key, params))
-    try:
-        return _build_submit(key, product_key, params).result()
-    except concurrent.futures.process.BrokenProcessPool:  # the child died (killed, out of memory): a new one
-        with _lock:
-            _pool = None
-            _building.clear()
-        return _build_submit(key, product_key, params).result()
+    return _in_child(key or repr(("shape", product_key, params)), _shapes, product_key, params)
+
+
+def product_model_build(*, product_key: str, params) -> bytes:
+    """The catalogue's model (configurator.services.designs.product_model_glb), in the child when it is on."""
+    if not getattr(settings, "SARTORIA_QUOTE_CHILD", False):
+        return _model(product_key, params)
+    return _in_child(f"model:{product_key}:{params.fingerprint()}", _model, product_key, params)

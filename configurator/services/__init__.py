@@ -7,6 +7,7 @@ from configurator.services.designs import (
     design_share,
     design_unshare,
     product_model_glb,
+    product_models_warm,
     quote_compute,
 )
 from configurator.services.orders import (

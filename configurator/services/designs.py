@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.exceptions import ApplicationError
+from configurator import quote_child
 from configurator.models import (
     Design,
     DesignRevision,
@@ -18,7 +19,7 @@ from configurator.models import (
 from configurator.selectors import revision_latest_done
 from configurator.services.quotes import quote_estimate  # grams and machine time, cached per option set
 from configurator.services.revisions import options_of, params_by_side_parse, revision_request, sides_parse
-from geometry import export, registry
+from geometry import registry
 from geometry.foot import TYPICAL_FOOT_MM
 
 if TYPE_CHECKING:  # annotations only: this app reaches customers through its services and selectors
@@ -43,16 +44,35 @@ def product_model_glb(*, product: ProductTemplate) -> bytes:
     """The product with default options on a typical foot, as shown before anyone's own build; cached.
 
     In the shared cache (Redis when configured), not on this machine's disk: every web process and machine builds
-    it at most once a day. A set is atomic, so a concurrent reader gets the whole model or builds it itself.
+    it at most once a day. A set is atomic, so a concurrent reader gets the whole model or builds it itself (in one
+    web process, readers of a model being built wait for that build).
     """
-    params = registry.parse(product.generator_key, options={}, foot=TYPICAL_FOOT_MM, side="right")
-    key = f"product-model:{product.generator_key}:{params.fingerprint()[:16]}"
+    return _catalogue_model(product.generator_key)
+
+
+def _catalogue_params(generator_key: str):
+    return registry.parse(generator_key, options={}, foot=TYPICAL_FOOT_MM, side="right")
+
+
+def product_model_cache_key(generator_key: str) -> str:
+    return f"product-model:{generator_key}:{_catalogue_params(generator_key).fingerprint()[:16]}"
+
+
+def _catalogue_model(generator_key: str) -> bytes:
+    params = _catalogue_params(generator_key)
+    key = product_model_cache_key(generator_key)
     content = cache.get(key)
-    if content is None:
-        parts = registry.build_parts(product.generator_key, params)
-        content = export.to_glb_parts(parts, materials=registry.part_materials(product.generator_key, params))
+    if content is None:  # built in the web process's child when it has one (configurator/quote_child.py)
+        content = quote_child.product_model_build(product_key=generator_key, params=params)
         cache.set(key, content, timeout=PRODUCT_MODEL_CACHE_S)
     return content
+
+
+def product_models_warm() -> None:
+    """Every product's catalogue model into the cache, when a web process starts (config/asgi.py): first in the
+    child's queue, so a shopper's first page does not wait behind the quotes of a busy minute."""
+    for generator_key in registry.product_keys():
+        _catalogue_model(generator_key)
 
 
 def quote_compute(*, product: ProductTemplate, options: Mapping[str, Any], side: str = "both") -> dict:

@@ -3,7 +3,8 @@ machine finds it (the shared cache), not on one machine's disk."""
 import pytest
 from django.core.cache import cache
 
-from configurator.services import product_model_glb
+from configurator.services import product_model_glb, product_models_warm
+from configurator.services.designs import product_model_cache_key
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,15 @@ def test_the_product_model_is_a_304_when_unchanged_and_leaves_nothing_on_this_ma
     assert api_client.get("/api/v1/products/insole/model.glb", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     assert list(tmp_path.iterdir()) == []  # a second machine would have missed a file here
     assert product_model_glb(product=products["insole"]) == first.content
+
+
+def test_a_starting_web_process_puts_every_products_model_in_the_shared_cache(api_client, products):
+    cache.clear()
+    product_models_warm()  # config/asgi.py, in a thread, when the web process has a geometry child
+    for product in products.values():
+        assert cache.get(product_model_cache_key(product.generator_key))[:4] == b"glTF"
+        assert api_client.get(f"/api/v1/products/{product.slug}/model.glb").content == cache.get(
+            product_model_cache_key(product.generator_key))
 
 
 def test_an_unknown_api_address_is_a_json_404_and_a_page_keeps_html(api_client, client):

@@ -61,8 +61,8 @@ def test_an_error_in_the_child_reaches_the_request_with_its_field(in_child):
 def test_quotes_of_one_shape_asked_at_once_share_one_build_in_the_child(in_child):
     params = registry.parse("insole", options={"toe_allowance_mm": 11.3}, foot=FOOT, side="right")
     # when two requests ask for the same new shape while the first's build runs (a build takes 0.3-1 s)
-    first = quote_child._build_submit("test-shape-11.3", "insole", params)
-    second = quote_child._build_submit("test-shape-11.3", "insole", params)
+    first = quote_child._build_submit("test-shape-11.3", quote_child._shapes, "insole", params)
+    second = quote_child._build_submit("test-shape-11.3", quote_child._shapes, "insole", params)
     # then the second waits for the first's build, not for one of its own
     assert second is first
     with ThreadPoolExecutor(max_workers=4) as requests:
@@ -70,7 +70,7 @@ def test_quotes_of_one_shape_asked_at_once_share_one_build_in_the_child(in_child
             product_key="insole", params=params, key="test-shape-11.3"), range(4)))
     assert all(answer == first.result() for answer in answers) and answers[0]["insole"]["volume_mm3"] > 0
     # and a finished build is forgotten (the cache keeps the figures): a later request asks the child again
-    assert quote_child._build_submit("test-shape-11.3", "insole", params) is not first
+    assert quote_child._build_submit("test-shape-11.3", quote_child._shapes, "insole", params) is not first
 
 
 @pytest.mark.django_db(transaction=True)
@@ -83,3 +83,13 @@ def test_a_quote_waiting_for_its_child_holds_no_database_connection(in_child, dj
     # then it gave its connection back before waiting (to the pool, on PostgreSQL) and can query again
     assert connection.connection is None
     assert django_user_model.objects.count() >= 0
+
+
+def test_the_catalogue_model_built_in_the_child_is_the_one_built_here(in_child, settings):
+    params = registry.parse("insole", options={}, foot=FOOT, side="right")
+    # readers of the model while it is being built wait for that one build
+    first = quote_child._build_submit(f"model:insole:{params.fingerprint()}", quote_child._model, "insole", params)
+    assert quote_child.product_model_build(product_key="insole", params=params) == first.result()
+    settings.SARTORIA_QUOTE_CHILD = False
+    assert first.result()[:4] == b"glTF" and first.result() == quote_child.product_model_build(
+        product_key="insole", params=params)
