@@ -133,8 +133,11 @@ def part_shapes_build(*, product_key: str, params, key: str | None = None) -> di
     return _in_child(key or repr(("shape", product_key, params)), _shapes, product_key, params)
 
 
-def product_model_build(*, product_key: str, params) -> bytes:
-    """The catalogue's model (configurator.services.designs.product_model_glb), in the child when it is on."""
+def product_model_build(*, product_key: str, params, key: str | None = None) -> bytes:
+    """
+    The catalogue's model (configurator.services.designs.product_model_glb), in the child when it is on. ``key``
+    is the model's cache key: readers of a model already being built share that build.
+    """
     if not getattr(settings, "SARTORIA_QUOTE_CHILD", False):
         return _model(product_key, params)
-    return _in_child(f"model:{product_key}:{params.fingerprint()}", _model, product_key, params)
+    return _in_child(key or repr(("model", product_key, params)), _model, product_key, params)

@@ -54,16 +54,21 @@ def _catalogue_params(generator_key: str):
     return registry.parse(generator_key, options={}, foot=TYPICAL_FOOT_MM, side="right")
 
 
+def _model_key(generator_key: str, params) -> str:
+    return f"product-model:{generator_key}:{params.fingerprint()[:16]}"
+
+
 def product_model_cache_key(generator_key: str) -> str:
-    return f"product-model:{generator_key}:{_catalogue_params(generator_key).fingerprint()[:16]}"
+    """Where the shared cache keeps this product's catalogue model."""
+    return _model_key(generator_key, _catalogue_params(generator_key))
 
 
 def _catalogue_model(generator_key: str) -> bytes:
-    params = _catalogue_params(generator_key)
-    key = product_model_cache_key(generator_key)
+    params = _catalogue_params(generator_key)  # parsed once per request: the key and a build both use it
+    key = _model_key(generator_key, params)
     content = cache.get(key)
     if content is None:  # built in the web process's child when it has one (configurator/quote_child.py)
-        content = quote_child.product_model_build(product_key=generator_key, params=params)
+        content = quote_child.product_model_build(product_key=generator_key, params=params, key=key)
         cache.set(key, content, timeout=PRODUCT_MODEL_CACHE_S)
     return content
 

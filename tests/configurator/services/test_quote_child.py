@@ -88,8 +88,8 @@ def test_a_quote_waiting_for_its_child_holds_no_database_connection(in_child, dj
 def test_the_catalogue_model_built_in_the_child_is_the_one_built_here(in_child, settings):
     params = registry.parse("insole", options={}, foot=FOOT, side="right")
     # readers of the model while it is being built wait for that one build
-    first = quote_child._build_submit(f"model:insole:{params.fingerprint()}", quote_child._model, "insole", params)
-    assert quote_child.product_model_build(product_key="insole", params=params) == first.result()
+    first = quote_child._build_submit("test-model", quote_child._model, "insole", params)
+    assert quote_child.product_model_build(product_key="insole", params=params, key="test-model") == first.result()
     settings.SARTORIA_QUOTE_CHILD = False
     assert first.result()[:4] == b"glTF" and first.result() == quote_child.product_model_build(
         product_key="insole", params=params)
