@@ -279,7 +279,9 @@ def plate_export_start(*, plate_ids: list[int], user: AbstractBaseUser | None, a
 
 
 def _export_dir(export: PlateExport) -> str:
-    return f"plate-exports/{export.pk}/files"
+    """The export's working files, its own even where an id is handed out again (SQLite after a rolled-back
+    transaction, a restored database): the zip takes every file here, so another export's leftovers would ship."""
+    return f"plate-exports/{export.pk}-{export.created_at:%Y%m%d%H%M%S%f}/files"
 
 
 def plate_export_deadline():

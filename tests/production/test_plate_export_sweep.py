@@ -60,8 +60,11 @@ def stuck_since(export: PlateExport, seconds: float) -> None:
         seconds=settings.SARTORIA_PLATE_EXPORT_STUCK_SECONDS))
 
 
-def export_files() -> list[str]:
-    return sorted(default_storage.listdir(f"plate-exports/{export_files.pk}/files")[1])
+def export_files(export: PlateExport) -> list[str]:
+    """The names in the export's working folder (where its plates' files are written before the zip)."""
+    from production.services.exports import _export_dir
+
+    return sorted(default_storage.listdir(_export_dir(export))[1])
 
 
 def test_the_sweep_runs_every_sweep_period_on_beat():
@@ -107,15 +110,14 @@ def test_an_export_whose_messages_were_lost_is_finished_by_the_worker_once(celer
     assert list(Plate.objects.filter(pk__in=plate_ids).values_list("export_count", flat=True)) == [1, 1]
 
     # and messages delivered again later (the lost one turns up, a second sweep, a second finish) change nothing
-    export_files.pk = export.pk
-    files_before = export_files()
+    files_before = export_files(export)
     for plate_id in plate_ids:
         plate_export_plate_build(export_id=export.pk, plate_id=plate_id)
     plate_export_finish(export_id=export.pk)
     stuck_since(export, 1)
     assert plate_exports_sweep() == {"requeued": [], "failed": []}  # a finished export is never stuck
     again = PlateExport.objects.get(pk=export.pk)
-    assert export_files() == files_before
+    assert export_files(export) == files_before
     assert (again.sha256, again.archive.name, again.attempts) == (export.sha256, export.archive.name, 1)
     assert list(Plate.objects.filter(pk__in=plate_ids).values_list("export_count", flat=True)) == [1, 1]
 
