@@ -49,12 +49,12 @@ def _revision_for_checkout(request: HttpRequest, design) -> DesignRevision:
     raw = request.POST.get("revision") or request.GET.get("revision")
     if raw:
         if not str(raw).isdigit():
-            raise Http404("No such revision.")
+            raise Http404(_("No such revision."))
         revision = design.revisions.filter(pk=int(raw)).first()
     else:
         revision = revision_latest_done(design=design)
     if revision is None:
-        raise Http404("No such revision.")
+        raise Http404(_("No such revision."))
     return revision
 
 
@@ -139,7 +139,7 @@ def _order_for_page(request: HttpRequest, order_id: int) -> Order:
 def order_pay_page(request: HttpRequest, order_id: int) -> HttpResponse:
     order = _order_for_page(request, order_id)
     if order.customer.user_id != request.user.pk and not request.user.is_superuser:
-        raise Http404("No such order.")
+        raise Http404(_("No such order."))
     if order.status != Order.Status.PLACED:
         return redirect("order-detail", order.pk)
     error = ""

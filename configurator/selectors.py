@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from configurator.models import Design, DesignRevision, Order, ProductTemplate, RevisionFile
 from customers.selectors import user_sees_all_designs
@@ -16,7 +17,7 @@ def product_list() -> QuerySet[ProductTemplate]:
 def product_get(*, slug: str) -> ProductTemplate:
     product = product_list().filter(slug=slug).first()
     if product is None:
-        raise Http404(f"No product {slug!r}.")
+        raise Http404(_("No product %(slug)r.") % {"slug": slug})
     return product
 
 
@@ -67,7 +68,7 @@ def design_get_for_user(*, design_id: int, user: User, for_write: bool = False, 
         designs = designs.filter(_own_or_checked_in(user) if store_work else Q(customer__user=user))
     design = designs.filter(pk=design_id).first()
     if design is None:
-        raise Http404("No such design.")
+        raise Http404(_("No such design."))
     return design
 
 
@@ -93,7 +94,7 @@ def revision_get_for_user(*, revision_id: int, user: User) -> DesignRevision:
         revisions = revisions.filter(orders__status__in=ORDER_STATUSES_FOR_PRODUCTION)
     revision = revisions.first()
     if revision is None:
-        raise Http404("No such revision.")
+        raise Http404(_("No such revision."))
     return revision
 
 
@@ -136,7 +137,7 @@ def design_get_by_share_token(*, token: str) -> Design:
         else None
     )
     if design is None:
-        raise Http404("No such shared design.")
+        raise Http404(_("No such shared design."))
     return design
 
 
@@ -156,7 +157,7 @@ def revision_files_shared(*, design: Design) -> QuerySet[RevisionFile]:
 def revision_file_get_shared(*, design: Design, revision_id: int, side: str, name: str) -> RevisionFile:
     found = revision_files_shared(design=design).filter(revision_id=revision_id, side=side, name=name).first()
     if found is None:
-        raise Http404("No such file.")
+        raise Http404(_("No such file."))
     return found
 
 
@@ -182,7 +183,7 @@ def order_get_for_user(*, order_id: int, user: User) -> Order:
             order = (Order.objects.select_related("design__template", "revision")
                      .filter(pk=order_id, pickup_store_id=membership.store_id).first())
     if order is None:
-        raise Http404("No such order.")
+        raise Http404(_("No such order."))
     return order
 
 
@@ -207,7 +208,8 @@ def revision_file_get_for_user(*, revision_id: int, side: str, name: str, user: 
     revision = revision_get_for_user(revision_id=revision_id, user=user)
     found = revision.files.filter(side=side, name=name).first()
     if found is None:
-        raise Http404(f"Revision {revision_id} has no file {name!r} for the {side} side.")
+        raise Http404(_("Revision %(revision)s has no file %(name)r for the %(side)s side.")
+                      % {"revision": revision_id, "name": name, "side": side})
     return found
 
 

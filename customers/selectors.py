@@ -60,7 +60,7 @@ def measurement_set_get_for_user(*, measurement_set_id: int, user: AbstractBaseU
     customer = customer_for_user_get(user=user)
     found = measurement_set_list(customer=customer).filter(pk=measurement_set_id).first()
     if found is None:
-        raise Http404("No such measurement set.")
+        raise Http404(_("No such measurement set."))
     return found
 
 
@@ -176,7 +176,7 @@ def scan_list_for_user(*, user: AbstractBaseUser) -> QuerySet[FootScan]:
 def scan_get_for_user(*, scan_id: int, user: AbstractBaseUser) -> FootScan:
     found = scan_list_for_user(user=user).filter(pk=scan_id).first()
     if found is None:
-        raise Http404("No such scan.")
+        raise Http404(_("No such scan."))
     return found
 
 
@@ -379,7 +379,7 @@ def customer_find_for_store(*, email: str = "", loyalty_card: str = "") -> Custo
     elif email:
         customer = customer_find_by_email(email=email)
     if customer is None:
-        raise Http404("No customer with that loyalty card or email.")
+        raise Http404(_("No customer with that loyalty card or email."))
     return customer
 
 
@@ -387,7 +387,7 @@ def store_customer_checked_in(*, customer_id: int | None) -> Customer:
     """The customer checked in at this tablet; none checked in is a clear error, not someone else's data."""
     customer = Customer.objects.filter(pk=customer_id).first() if customer_id else None
     if customer is None:
-        raise ApplicationError("check a customer in first (loyalty card or email).", {"field": "customer"})
+        raise ApplicationError(_("check a customer in first (loyalty card or email)."), {"field": "customer"})
     return customer
 
 

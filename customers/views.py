@@ -312,7 +312,7 @@ def duplicate_compare(request: HttpRequest, suggestion_id: int) -> HttpResponse:
 
     suggestion = MergeSuggestion.objects.select_related("customer_a", "customer_b").filter(pk=suggestion_id).first()
     if suggestion is None:
-        raise Http404("No such suggestion.")
+        raise Http404(_("No such suggestion."))
     a, b = suggestion.customer_a, suggestion.customer_b
     error = ""
     if request.method == "POST" and suggestion.status == MergeSuggestion.Status.OPEN:
@@ -350,7 +350,7 @@ def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
 
     merge = CustomerMerge.objects.filter(pk=merge_id).first()
     if merge is None:
-        raise Http404("No such merge.")
+        raise Http404(_("No such merge."))
     try:
         customer_merge_undo(merge=merge, actor=request.user)
     except ApplicationError as problem:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from configurator.selectors import orders_with_status
 from production.models import FarmPlan, Plate, PlateExport, Printer, PrintJob
@@ -22,7 +23,7 @@ def print_job_get(*, job_id: int) -> PrintJob:
 
     job = print_job_list().filter(pk=job_id).first()
     if job is None:
-        raise Http404("No such print job.")
+        raise Http404(_("No such print job."))
     return job
 
 
@@ -35,7 +36,7 @@ def plate_get(*, plate_id: int) -> Plate:
 
     plate = plate_list().filter(pk=plate_id).first()
     if plate is None:
-        raise Http404("No such plate.")
+        raise Http404(_("No such plate."))
     return plate
 
 
@@ -44,7 +45,7 @@ def plate_export_get(*, export_id: int) -> PlateExport:
 
     export = PlateExport.objects.filter(pk=export_id).first()
     if export is None:
-        raise Http404("No such export.")
+        raise Http404(_("No such export."))
     return export
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stores.cities import CITY_COORDINATES, city_key
 from stores.models import CheckIn, StaffMembership, Store
@@ -48,7 +49,7 @@ def check_in_get_for_staff(*, check_in_id: int, user: User) -> CheckIn:
     """An open check-in of this staff member's store; anything else (another store's, ended, expired) is a 404."""
     found = check_in_list_for_staff(user=user).filter(pk=check_in_id).first()
     if found is None:
-        raise Http404("No such check-in.")
+        raise Http404(_("No such check-in."))
     return found
 
 
@@ -62,10 +63,10 @@ def customer_checked_in_get(*, customer_id, user: User):
     try:
         customer_id = int(customer_id)
     except (TypeError, ValueError):
-        raise Http404("No such customer.") from None
+        raise Http404(_("No such customer.")) from None
     check_in = check_in_list_for_staff(user=user).filter(customer_id=customer_id).first()
     if check_in is None:
-        raise Http404("No such customer.")
+        raise Http404(_("No such customer."))
     return check_in.customer
 
 
@@ -117,8 +118,8 @@ def customer_checked_in_find(*, user: User, email: str = "", loyalty_card: str =
     elif email:
         customer = customer_selectors.customer_find_by_email(email=str(email))
     if customer is None:
-        raise Http404("No customer checked in here with that loyalty card or email.")
+        raise Http404(_("No customer checked in here with that loyalty card or email."))
     try:
         return customer_checked_in_get(customer_id=customer.pk, user=user)
     except Http404:
-        raise Http404("No customer checked in here with that loyalty card or email.") from None
+        raise Http404(_("No customer checked in here with that loyalty card or email.")) from None

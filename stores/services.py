@@ -30,7 +30,7 @@ def staff_membership_require(*, user: AbstractBaseUser) -> StaffMembership:
     """The staff member's membership; anyone else gets the same 404 as a missing page."""
     membership = staff_membership_get(user=user)
     if membership is None:
-        raise Http404("Not store staff.")
+        raise Http404(_("Not store staff."))
     return membership
 
 

@@ -285,7 +285,7 @@ def store_card(request: HttpRequest) -> HttpResponse:
 
     current = _current_check_in(request)
     if current is None:
-        raise Http404("No customer checked in on this tablet.")
+        raise Http404(_("No customer checked in on this tablet."))
     customer = current.customer
     number = customer_loyalty_card(customer=customer) or loyalty_card_issue(customer=customer).external_id
     staff_lookup_record(staff=request.user, customer=customer, what="card")

@@ -1,4 +1,5 @@
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -223,8 +224,9 @@ class DesignShareApi(APIView):
         if "revision" in payload.validated_data:
             revision = design.revisions.filter(pk=payload.validated_data["revision"]).first()
             if revision is None:
-                raise ApplicationError(f"revision {payload.validated_data['revision']} is not a revision of this design.",
-                                       {"field": "revision", "value": payload.validated_data["revision"]})
+                asked = payload.validated_data["revision"]
+                raise ApplicationError(_("revision %(revision)s is not a revision of this design.") % {"revision": asked},
+                                       {"field": "revision", "value": asked})
         design = design_share(design=design, revision=revision)
         data = DesignOutputSerializer(design, context={"request": request}).data
         return Response({"url": data["share_url"], "revision": design.shared_revision_id, "design": data})
@@ -307,11 +309,7 @@ class RevisionListRequestApi(APIView):
         side = serializers.CharField(required=False, default="both")
         # Which side the shopper is looking at: built first, so its model shows soonest. Not part of the revision.
         show_first = serializers.ChoiceField(choices=["left", "right"], required=False)
-
-        def validate(self, data):
-            if ("measurements" in data) == ("measurement_set" in data):
-                raise serializers.ValidationError("Send either 'measurements' or 'measurement_set', not both or neither.")
-            return data
+        # one of measurements and measurement_set: the service refuses both or neither (with field, in Italian too)
 
     def get(self, request, design_id: int):
         design = design_get_for_user(design_id=design_id, user=request.user)

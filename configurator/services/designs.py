@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.exceptions import ApplicationError
 from configurator import quote_child
@@ -102,7 +103,7 @@ def design_share(*, design: Design, revision: DesignRevision | None = None) -> D
     revision = revision or revision_latest_done(design=design)
     if revision is None or revision.design_id != design.pk or revision.status != DesignRevision.Status.DONE:
         raise ApplicationError(
-            "only a finished revision of this design can be shared; wait until the model is ready.",
+            _("only a finished revision of this design can be shared; wait until the model is ready."),
             {"field": "revision", "value": getattr(revision, "pk", None), "allowed": "a finished revision"},
         )
     design.share_token = design.share_token or secrets.token_urlsafe(32)

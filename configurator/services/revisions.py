@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.exceptions import ApplicationError
 from config.jobs import (
@@ -77,7 +78,7 @@ def params_by_side_parse(
     for side in sides:
         if side not in feet:
             raise ApplicationError(
-                f"measurements.{side} is missing: the {side} foot is needed to build the {side} side.",
+                _("measurements.%(side)s is missing: the %(side)s foot is needed to build the %(side)s side.") % {"side": side},
                 {"field": f"measurements.{side}", "allowed": "the six measurements of that foot, in mm"},
             )
         try:
@@ -221,14 +222,14 @@ def revision_request_with_measurements(
     """
     if (measurements is None) == (measurement_set_id is None):
         raise ApplicationError(
-            "send either 'measurements' or 'measurement_set', not both or neither.",
+            _("send either 'measurements' or 'measurement_set', not both or neither."),
             {"field": "measurements", "allowed": "measurements or measurement_set"},
         )
     if measurement_set_id is not None:
         # the design's customer's sets: the owner's own, or those of the customer a store associate works for
         measurement_set = measurement_set_list(customer=design.customer).filter(pk=measurement_set_id).first()
         if measurement_set is None:
-            raise Http404("No such measurement set.")
+            raise Http404(_("No such measurement set."))
     else:
         measurement_set = measurement_set_record(customer=design.customer, feet=measurements)
     return revision_request(

@@ -131,7 +131,7 @@ class ScanListCreateApi(APIView):
         limit = REQUEST_BODY_MAX_BYTES
         if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
             raise ApplicationError(
-                f"the upload is larger than the {limit / 1e6:.0f} MB two scans may be.",
+                _("the upload is larger than the %(megabytes).0f MB two scans may be.") % {"megabytes": limit / 1e6},
                 {"field": "files", "allowed": f"up to {scan.SCAN_LIMITS.max_file_bytes / 1e6:g} MB per file, 2 files"},
             )
         files = request.FILES.getlist("files")

@@ -56,20 +56,20 @@ def feet_validate(*, feet: Any) -> dict[str, dict[str, float]]:
     """Check the measurements format ({"left": {...}, "right": {...}}, mm) and return it normalised."""
     if not isinstance(feet, Mapping) or not feet:
         raise ApplicationError(
-            "measurements must be an object with a 'left' and/or 'right' foot.",
+            _("measurements must be an object with a 'left' and/or 'right' foot."),
             {"field": "measurements", "allowed": "{'left': {...}, 'right': {...}}"},
         )
     unknown = sorted(set(feet) - set(FOOT_SIDES))
     if unknown:
         raise ApplicationError(
-            f"measurements has an unknown side {unknown[0]!r}; use 'left' and 'right'.",
+            _("measurements has an unknown side %(side)r; use 'left' and 'right'.") % {"side": unknown[0]},
             {"field": f"measurements.{unknown[0]}", "allowed": "left, right"},
         )
     normalised = {}
     for side, values in feet.items():
         if not isinstance(values, Mapping):
             raise ApplicationError(
-                f"measurements.{side} must be an object of millimetre values.", {"field": f"measurements.{side}"}
+                _("measurements.%(side)s must be an object of millimetre values.") % {"side": side}, {"field": f"measurements.{side}"}
             )
         try:
             normalised[side] = FootMeasurements.from_dict(values).to_dict()
@@ -174,7 +174,7 @@ def scan_upload(*, customer: Customer, uploaded_by: AbstractBaseUser, files: lis
     """
     if not 1 <= len(files) <= 2:
         raise ApplicationError(
-            f"send one or two scan files (one per foot), not {len(files)}.",
+            _("send one or two scan files (one per foot), not %(count)s.") % {"count": len(files)},
             {"field": "files", "value": len(files), "allowed": "1–2 files: " + ", ".join(scan.ACCEPTED_FORMATS)},
         )
     for upload in files:
@@ -265,7 +265,7 @@ def scan_process(*, scan_id: int) -> FootScan:
                                              on_tick=heartbeat))
         sides = [result.side for result in results]
         if len(set(sides)) != len(sides):
-            raise ApplicationError(f"both files are {sides[0]} feet; upload one left and one right foot.")
+            raise ApplicationError(_("both files are %(side)s feet; upload one left and one right foot.") % {"side": sides[0]})
         feet = {result.side: {k: v for k, v in result.measurements.items() if k in MEASUREMENT_RANGES_MM} for result in results}
         feet_validate(feet=feet)
     except LeaseLost:  # our lease expired and another worker measures it now
@@ -345,7 +345,7 @@ def measurement_set_foot_mesh(*, measurement_set: MeasurementSet, side: str):
     feet = measurement_set_feet(measurement_set=measurement_set)
     if side not in feet:
         raise ApplicationError(
-            f"measurement set {measurement_set.pk} has no {side} foot.",
+            _("measurement set %(set)s has no %(side)s foot.") % {"set": measurement_set.pk, "side": side},
             {"field": "side", "value": side, "allowed": ", ".join(feet) or "none"},
         )
     scanned = scan_foot_mesh(measurement_set=measurement_set, side=side)
