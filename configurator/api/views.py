@@ -272,8 +272,8 @@ class OrderListFilters(ListFilters):
 
 class OrderListCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
-        design = serializers.IntegerField()
-        revision = serializers.IntegerField()
+        design = serializers.IntegerField(min_value=1, max_value=INT64_MAX)
+        revision = serializers.IntegerField(min_value=1, max_value=INT64_MAX)
         # chosen by the client once per checkout: the same token again returns the same order (200)
         checkout_token = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
 
@@ -305,7 +305,7 @@ class RevisionListRequestApi(APIView):
         parameters = serializers.DictField(required=False, default=dict)
         # Either inline measurements (recorded as a new typed set) or the id of a set already recorded.
         measurements = serializers.DictField(required=False)
-        measurement_set = serializers.IntegerField(required=False)
+        measurement_set = serializers.IntegerField(required=False, min_value=1, max_value=INT64_MAX)
         side = serializers.CharField(required=False, default="both")
         # Which side the shopper is looking at: built first, so its model shows soonest. Not part of the revision.
         show_first = serializers.ChoiceField(choices=["left", "right"], required=False)

@@ -6,6 +6,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.parsers import INT64_MAX
 from customers.selectors import user_can_export_print_files
 from production import selectors, services
 from platform_api.pagination import list_response
@@ -58,7 +59,7 @@ class PrintExportApi(APIView):
     permission_classes = [CanExportPrintFiles]
 
     class InputSerializer(serializers.Serializer):
-        revision_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False,
+        revision_ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=INT64_MAX), allow_empty=False,
                                              max_length=services.MAX_REVISIONS_PER_EXPORT)
 
     def post(self, request):
@@ -245,7 +246,7 @@ class PlateExportListApi(APIView):
     permission_classes = [CanExportPrintFiles]
 
     class InputSerializer(serializers.Serializer):
-        plate_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False,
+        plate_ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=INT64_MAX), allow_empty=False,
                                           max_length=services.MAX_PLATES_PER_EXPORT)
         again = serializers.BooleanField(required=False, default=False)
 
