@@ -183,7 +183,7 @@ def main() -> None:
                                       "config.asgi:application"], SARTORIA_QUOTE_CHILD="1")
                 for index, port in enumerate(ports)]  # as the Procfile's web processes: quotes built in a niced child
         for index in range(2):
-            start(f"worker{index}", ["nice", "-n", "10", PYTHON, "-m", "celery", "-A", "config", "worker", "-c", "1", "--loglevel",
+            start(f"worker{index}", [PYTHON, "-m", "celery", "-A", "config", "worker", "-c", "1", "--loglevel",
                                      "WARNING", "-n", f"load{index}-{run}@%h", "--without-gossip", "--without-mingle"])
         for port in ports:
             wait_for(f"http://127.0.0.1:{port}/healthz")

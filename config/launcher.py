@@ -76,7 +76,7 @@ def serve(arguments: argparse.Namespace, env: dict[str, str]) -> int:
     env = {**env, "SARTORIA_DEMO_USERS": "1" if demo_users else "0"}  # the log-in page names the demo password only then
     children = [
         subprocess.Popen(
-            ["nice", "-n", "10", PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",  # as the Procfile
+            [PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",  # as the Procfile
              "--concurrency", str(arguments.concurrency), "--hostname", f"sartoria-{os.getpid()}@%h"],
             env=env, cwd=BASE_DIR,
         ),

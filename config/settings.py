@@ -197,6 +197,8 @@ CELERY_TASK_ROUTES = {
 # On: a build's pictures are rendered by a previews worker (its own queue) after the geometry worker has stored the
 # parts; off (one worker does everything, the default): the build renders them itself.
 SARTORIA_PREVIEWS_SEPARATE = env.bool("SARTORIA_PREVIEWS_SEPARATE", default=False)
+# How far below the web processes Celery workers and the quote child run (config/priority.py); 0 keeps them level.
+SARTORIA_WORKER_NICE = env.int("SARTORIA_WORKER_NICE", default=10)
 # Quotes of new shapes build their parts in a niced child of the web process (configurator/quote_child.py); the
 # Procfile's and `make run`'s web processes turn it on. Off: built in the process that answers (workers, commands).
 SARTORIA_QUOTE_CHILD = env.bool("SARTORIA_QUOTE_CHILD", default=False)

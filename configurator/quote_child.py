@@ -6,7 +6,7 @@ A quote of a shape not seen before builds the parts on the typical foot: 0.3-1 s
 process, that holds its interpreter (the GIL) while the process's other requests wait, and takes the CPU at the
 same priority as the pages (bench/bench_load.py). With ``SARTORIA_QUOTE_CHILD`` on (the Procfile's web processes),
 each web process keeps one child, started on first use by forkserver (never a fork of a threaded server), niced
-by :data:`CHILD_NICE`; the request's thread waits for it without holding the GIL, nor a database connection (it
+by ``SARTORIA_WORKER_NICE`` as the workers are; the request's thread waits for it without holding the GIL, nor a database connection (it
 gives its pooled one back first: a queue of slow quotes held every connection of the pool while reads waited for one,
 bench/bench_load.py), and requests for a shape or model already being built wait for that one build (at a cold start
 every shopper's first page asked for the catalogue's model at once, and each built it). Off (the
@@ -24,16 +24,16 @@ import threading
 from django.conf import settings
 from django.db import connections
 
-CHILD_NICE = 10
-"""How much lower the child runs than the web process (the same as the Procfile's workers)."""
 
 _lock = threading.RLock()  # re-entered: a build is submitted while _building is held
 _pool: concurrent.futures.ProcessPoolExecutor | None = None
 _building: dict[str, concurrent.futures.Future] = {}  # shape key -> the build in the child, while it runs
 
 
-def _child_start() -> None:
-    os.nice(CHILD_NICE)
+def _child_start(nice: int) -> None:
+    # plain nice is enough here (config/priority.py): the child shares its web process's session, so the scheduler
+    # weighs the two against each other
+    os.nice(nice)
 
 
 def _shapes(product_key: str, params) -> dict[str, dict[str, float]]:
@@ -60,7 +60,8 @@ def _child_pool() -> concurrent.futures.ProcessPoolExecutor:
             # the fork server loads the geometry once (and not this process's __main__: a server's entry point)
             context.set_forkserver_preload(["geometry.registry", "geometry.printability", "geometry.export"])
             _pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context,
-                                                           initializer=_child_start)
+                                                           initializer=_child_start,
+                                                           initargs=(settings.SARTORIA_WORKER_NICE,))
             # stopped before the interpreter tears its modules down (else its finaliser fails noisily at exit)
             atexit.register(_pool.shutdown, wait=True, cancel_futures=True)
         return _pool

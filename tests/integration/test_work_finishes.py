@@ -93,6 +93,26 @@ def test_a_worker_child_killed_mid_build_is_built_again_at_once_and_once(stack, 
     stack.worker_stop(worker)
 
 
+def test_a_build_runs_below_the_web_server_though_its_worker_leads_a_session_of_its_own(stack, token, design,
+                                                                                        settings):
+    # the stack starts its worker in a session of its own, as honcho and most supervisors do; with autogroup
+    # scheduling a plain nice would then not count against the web server (config/priority.py)
+    worker = stack.worker_start()
+    stack.fault("pause")
+    status, _, body = revision_ask(stack, token, design)
+    assert status == 202, body
+    child = paused_build_pid(stack)
+    assert os.getsid(child) == worker.pid != os.getsid(stack.web.pid)
+    assert os.getpriority(os.PRIO_PROCESS, child) == min(
+        19, os.getpriority(os.PRIO_PROCESS, stack.web.pid) + settings.SARTORIA_WORKER_NICE)
+    autogroup = Path(f"/proc/{child}/autogroup")
+    if autogroup.exists():  # a kernel with autogroup scheduling: the worker's session as a whole runs lower
+        assert autogroup.read_text().split()[-1] == str(settings.SARTORIA_WORKER_NICE)
+    stack.fault("")
+    assert revision_wait(body["id"]).status == DesignRevision.Status.DONE
+    stack.worker_stop(worker)
+
+
 def test_a_whole_worker_killed_mid_build_is_built_by_the_next_worker_once(stack, token, design):
     first = stack.worker_start()
     builds = stack.builds_finished()

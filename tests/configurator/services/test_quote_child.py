@@ -35,7 +35,7 @@ def test_the_child_measures_the_parts_as_a_build_here_does_at_a_lower_priority(i
     # then it was another process, niced below this one
     pid = quote_child.child_pid()
     assert pid is not None and pid != os.getpid()
-    assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + quote_child.CHILD_NICE)
+    assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + settings.SARTORIA_WORKER_NICE)
     # and its figures are the ones a build here gives
     settings.SARTORIA_QUOTE_CHILD = False
     assert shapes == quote_child.part_shapes_build(product_key="insole", params=params)
