@@ -17,7 +17,8 @@ import uuid
 from pathlib import Path
 
 import websocket
-from locust import HttpUser, User, between, events, task
+from locust import User, between, events, task
+from locust.contrib.fasthttp import FastHttpUser
 
 FEET = json.loads((Path(__file__).resolve().parent / "feet.json").read_text())
 PORTS = [int(port) for port in os.environ.get("SARTORIA_LOAD_PORTS", "8000").split(",")]
@@ -30,7 +31,10 @@ def _port() -> int:
     return PORTS[next(_next_port) % len(PORTS)]
 
 
-class Shopper(HttpUser):
+class Shopper(FastHttpUser):
+    """A shopper's browser. FastHttpUser (geventhttpclient) rather than HttpUser (requests): the load generator shares
+    the 2 cores with the app, and requests spends several times the CPU per call, which the app's figures then pay."""
+
     weight = 10
     wait_time = between(1, 3)
     host = f"http://127.0.0.1:{PORTS[0]}"
@@ -41,17 +45,17 @@ class Shopper(HttpUser):
 
     def on_start(self):
         token = TOKENS[next(_next_token) % len(TOKENS)]
-        self.client.headers["Authorization"] = f"Token {token}"
+        self.auth = {"Authorization": f"Token {token}"}
         self.model_etags: dict[str, str] = {}
         self.design_id = None
 
     @task(5)
     def browse_catalogue(self):
-        products = self.client.get("/api/v1/products/", name="GET products").json()["results"]
+        products = self.client.get("/api/v1/products/", name="GET products", headers=self.auth).json()["results"]
         product = random.choice(products)["slug"]
-        self.client.get(f"/api/v1/products/{product}/", name="GET product")
+        self.client.get(f"/api/v1/products/{product}/", name="GET product", headers=self.auth)
         # as a browser does: the model again only if it changed (304 otherwise)
-        headers = {"If-None-Match": self.model_etags[product]} if product in self.model_etags else {}
+        headers = {**self.auth, "If-None-Match": self.model_etags[product]} if product in self.model_etags else self.auth
         with self.client.get(f"/api/v1/products/{product}/model.glb", name="GET product model", headers=headers,
                              catch_response=True) as response:
             if response.status_code in (200, 304):
@@ -61,24 +65,24 @@ class Shopper(HttpUser):
     @task(3)
     def quote(self):
         options = {"toe_allowance_mm": round(random.uniform(5, 15), 1)}
-        self.client.post("/api/v1/quote/", json={"product": "insole", "parameters": options}, name="POST quote")
+        self.client.post("/api/v1/quote/", json={"product": "insole", "parameters": options}, name="POST quote", headers=self.auth)
 
     @task(1)
     def configure_and_generate(self):
         if self.design_id is None:
             design = self.client.post("/api/v1/designs/", json={"product": "insole", "name": "load"},
-                                      headers={"Idempotency-Key": str(uuid.uuid4())}, name="POST design")
+                                      headers={**self.auth, "Idempotency-Key": str(uuid.uuid4())}, name="POST design")
             self.design_id = design.json()["id"]
         options = {"toe_allowance_mm": round(random.uniform(5, 15), 1)}
         revision = self.client.post(
             f"/api/v1/designs/{self.design_id}/revisions/", name="POST revision",
             json={"parameters": options, "measurements": FEET, "side": "right"},
-            headers={"Idempotency-Key": str(uuid.uuid4())}).json()
-        self.client.get(f"/api/v1/revisions/{revision['id']}/", name="GET revision")
+            headers={**self.auth, "Idempotency-Key": str(uuid.uuid4())}).json()
+        self.client.get(f"/api/v1/revisions/{revision['id']}/", name="GET revision", headers=self.auth)
 
     @task(2)
     def my_designs(self):
-        self.client.get("/api/v1/designs/", name="GET designs")
+        self.client.get("/api/v1/designs/", name="GET designs", headers=self.auth)
 
 
 class ProgressWatcher(User):
