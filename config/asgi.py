@@ -4,7 +4,7 @@ import threading
 
 from django.core.asgi import get_asgi_application
 
-from config.webserver import daphne_limit_request_bodies
+from config.webserver import daphne_limit_request_bodies, startup_heap_freeze
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_asgi_app = get_asgi_application()
@@ -33,3 +33,5 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+startup_heap_freeze()  # last: everything the server holds from its start is loaded by now
