@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
@@ -89,13 +90,25 @@ def too_many_attempts_page(request, error: TooManyAttempts):
 
 
 class TooManyAttemptsMiddleware:
-    """Pages (not the API, which DRF answers itself) turn TooManyAttempts into a 429 page."""
+    """Pages (not the API, which DRF answers itself) turn TooManyAttempts into a 429 page. Async-capable, as every
+    middleware here is: one sync-only middleware makes each request under ASGI hop between its thread and the event
+    loop twice more, and under load those hops waited for the busy loop (bench/bench_load.py)."""
+
+    sync_capable = True
+    async_capable = True
 
     def __init__(self, get_response):
         self.get_response = get_response
+        if iscoroutinefunction(get_response):
+            markcoroutinefunction(self)
 
     def __call__(self, request):
+        if iscoroutinefunction(self):
+            return self.__acall__(request)
         return self.get_response(request)
+
+    async def __acall__(self, request):
+        return await self.get_response(request)
 
     def process_exception(self, request, exception):
         if isinstance(exception, TooManyAttempts):

@@ -47,7 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "servestatic.middleware.ServeStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,7 +133,7 @@ STORAGES = {
     # Generated files go through this storage; a cloud backend is a settings change
     # (e.g. DJANGO_STORAGE_BACKEND=storages.backends.s3.S3Storage).
     "default": {"BACKEND": env("DJANGO_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage")},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "servestatic.storage.CompressedStaticFilesStorage"},
 }
 # Object storage over the S3 protocol (AWS S3, MinIO, Ceph, ...) when a bucket is named: every machine then reads the
 # same scans and print files, and nothing a second machine needs stays on this one's disk.
@@ -152,7 +152,7 @@ if SARTORIA_S3_BUCKET:
 # After the permission check, send the browser to a short-lived presigned URL instead of streaming the bytes through
 # the web process (object storage only; the URL expires after SARTORIA_S3_URL_EXPIRE_S).
 SARTORIA_PRESIGNED_DOWNLOADS = env.bool("SARTORIA_PRESIGNED_DOWNLOADS", default=False)
-WHITENOISE_USE_FINDERS = DEBUG
+SERVESTATIC_USE_FINDERS = DEBUG
 
 # Mail to customers (order confirmations and status changes): printed to the console unless a backend is set,
 # e.g. DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST etc.
