@@ -22,6 +22,8 @@ import os
 import threading
 
 from django.conf import settings
+
+from config.priority import priority_lower
 from django.db import connections
 
 
@@ -31,9 +33,11 @@ _building: dict[str, concurrent.futures.Future] = {}  # shape key -> the build i
 
 
 def _child_start(nice: int) -> None:
-    # plain nice is enough here (config/priority.py): the child shares its web process's session, so the scheduler
-    # weighs the two against each other
-    os.nice(nice)
+    # a session of its own, lowered as a whole (config/priority.py): sharing its web process's session, the child's
+    # builds used up the session's share of the CPU while the web process waited for the database, and the pages
+    # then waited behind the other sessions
+    os.setsid()
+    priority_lower(nice)
 
 
 def _shapes(product_key: str, params) -> dict[str, dict[str, float]]:
@@ -58,7 +62,8 @@ def _child_pool() -> concurrent.futures.ProcessPoolExecutor:
         if _pool is None:
             context = multiprocessing.get_context("forkserver")
             # the fork server loads the geometry once (and not this process's __main__: a server's entry point)
-            context.set_forkserver_preload(["geometry.registry", "geometry.printability", "geometry.export"])
+            context.set_forkserver_preload(["geometry.registry", "geometry.printability", "geometry.export",
+                                             "config.priority"])
             _pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context,
                                                            initializer=_child_start,
                                                            initargs=(settings.SARTORIA_WORKER_NICE,))
