@@ -6,7 +6,7 @@ database (dropped afterwards). Then: how many progress WebSockets one daphne pro
 Prints requests per second, p50/p95/p99 and errors per request kind, the reads' p95 (target under 200 ms with 200
 concurrent shoppers, no error), and the sockets held (target 1,000 on one process). Asserts nothing.
 
-    .venv/bin/python bench/bench_load.py [--users 200] [--web 2] [--run-time 60] [--sockets 1000]
+    .venv/bin/python bench/bench_load.py [--users 200] [--web 2] [--run-time 60] [--warm-up 0] [--sockets 1000]
         [--database postgres://postgres@127.0.0.1:5432/postgres]
 """
 import argparse
@@ -150,6 +150,8 @@ def main() -> None:
     parser.add_argument("--web", type=int, default=2, help="daphne processes")
     parser.add_argument("--run-time", type=int, default=60)
     parser.add_argument("--sockets", type=int, default=1000)
+    parser.add_argument("--warm-up", type=int, default=0,
+                        help="seconds of the same load first, reported apart (a cold start: quote cache and models)")
     parser.add_argument("--database", default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
     arguments = parser.parse_args()
     raise_open_files()
@@ -200,18 +202,30 @@ def main() -> None:
         watchers = max(1, arguments.users // 10)
         print(f"load: {arguments.users} shoppers + {watchers} socket watchers for {arguments.run_time} s, "
               f"{arguments.web} daphne processes, 2 Celery workers, PostgreSQL, Redis", flush=True)
-        subprocess.run(
-            [str(Path(PYTHON).with_name("locust")), "-f", str(BASE_DIR / "bench" / "locustfile.py"), "--headless",
-             "--users", str(arguments.users + watchers), "--spawn-rate", "50", "--run-time", f"{arguments.run_time}s",
-             "--csv", str(folder / "locust"), "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10"],
-            cwd=BASE_DIR, env=load_env, check=False, stdout=subprocess.DEVNULL, stderr=open(folder / "locust.log", "wb"))
-        stats_print(folder / "locust_stats.csv", arguments.run_time)
-        rows = {row["Name"]: row for row in csv.DictReader((folder / "locust_stats.csv").open())}
-        reads = [rows[name] for name in READS if name in rows]
-        worst_read_p95 = max(float(row["95%"]) for row in reads)
-        total = rows["Aggregated"]
-        print(f"\nreads: worst p95 {worst_read_p95:.0f} ms (target < 200); all requests: "
-              f"{float(total['Requests/s']):.1f} req/s, {total['Failure Count']} errors of {total['Request Count']}")
+
+        def load_run(name: str, run_time_s: int) -> None:
+            subprocess.run(
+                [str(Path(PYTHON).with_name("locust")), "-f", str(BASE_DIR / "bench" / "locustfile.py"), "--headless",
+                 "--users", str(arguments.users + watchers), "--spawn-rate", "50", "--run-time", f"{run_time_s}s",
+                 "--csv", str(folder / name), "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10"],
+                cwd=BASE_DIR, env=load_env, check=False, stdout=subprocess.DEVNULL,
+                stderr=open(folder / f"{name}.log", "wb"))
+            rows = {row["Name"]: row for row in csv.DictReader((folder / f"{name}_stats.csv").open())}
+            stats_print(folder / f"{name}_stats.csv", run_time_s)
+            reads = [rows[name] for name in READS if name in rows]
+            worst_read_p95 = max(float(row["95%"]) for row in reads)
+            total = rows["Aggregated"]
+            print(f"\n{name}: reads' worst p95 {worst_read_p95:.0f} ms (target < 200); all requests: "
+                  f"{float(total['Requests/s']):.1f} req/s, {total['Failure Count']} errors of {total['Request Count']}",
+                  flush=True)
+
+        if arguments.warm_up:
+            # a cold start first (every quote a shape not built yet, models not cached), then the same load measured
+            # again on the warmed deployment: both are printed
+            print(f"\ncold start, the first {arguments.warm_up} s:")
+            load_run("cold", arguments.warm_up)
+            print(f"\nthen {arguments.run_time} s more:")
+        load_run("locust", arguments.run_time)
 
         before = process_rss_mb(webs[0].pid)
         opened, alive, open_s = asyncio.run(sockets_hold(url, design_ids, cookie, arguments.sockets, hold_s=10))
