@@ -27,6 +27,16 @@ def _fresh_channel_layer():
     channel_layers.backends.clear()
 
 
+@pytest.fixture(autouse=True)
+def _sync_thread_connections_closed():
+    """The requests and the consumer's look-ups ran in asgiref's sync thread: its database connection is handed back
+    there, or it stays checked out of the pool and the test database cannot be dropped at the end of the run."""
+    yield
+    from django.db import connections
+
+    asyncio.run(sync_to_async(connections.close_all)())
+
+
 def socket(user, design_id: int, query: str = "") -> WebsocketCommunicator:
     communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/designs/{design_id}/progress/{query}")
     communicator.scope["user"] = user
