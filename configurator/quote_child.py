@@ -5,8 +5,9 @@ not in the web process that answers.
 A quote of a shape not seen before builds the parts on the typical foot: 0.3-1 s of CPU. Built in the web
 process, that holds its interpreter (the GIL) while the process's other requests wait, and takes the CPU at the
 same priority as the pages (bench/bench_load.py). With ``SARTORIA_QUOTE_CHILD`` on (the Procfile's web processes),
-each web process keeps one child, started on first use by forkserver (never a fork of a threaded server), niced
-by ``SARTORIA_WORKER_NICE`` as the workers are; the request's thread waits for it without holding the GIL, nor a database connection (it
+each web process keeps one child, started on first use by forkserver (never a fork of a threaded server), in a
+session of its own lowered by ``SARTORIA_WORKER_NICE`` as the workers are (config/priority.py); the request's thread
+waits for it without holding the GIL, nor a database connection (it
 gives its pooled one back first: a queue of slow quotes held every connection of the pool while reads waited for one,
 bench/bench_load.py), and requests for a shape or model already being built wait for that one build (at a cold start
 every shopper's first page asked for the catalogue's model at once, and each built it). Off (the
@@ -22,10 +23,9 @@ import os
 import threading
 
 from django.conf import settings
-
-from config.priority import priority_lower
 from django.db import connections
 
+from config.priority import priority_lower
 
 _lock = threading.RLock()  # re-entered: a build is submitted while _building is held
 _pool: concurrent.futures.ProcessPoolExecutor | None = None
