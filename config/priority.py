@@ -18,6 +18,16 @@ from pathlib import Path
 AUTOGROUP = Path("/proc/self/autogroup")
 
 
+def autogroup_nice(pid: int | str = "self") -> int | None:
+    """The nice of the process's session autogroup, or None where it has none (no autogroup scheduling, or a
+    session that never called setsid since boot, as a container's first process: the kernel then prints nothing)."""
+    try:
+        shown = Path(f"/proc/{pid}/autogroup").read_text().split()
+    except OSError:
+        return None
+    return int(shown[-1]) if shown else None
+
+
 def priority_lower(by: int) -> None:
     """Lower this process's CPU priority by ``by`` nice steps, in a way the scheduler honours across sessions."""
     if by <= 0:
