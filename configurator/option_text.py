@@ -65,10 +65,15 @@ LIVE_PARTS = {
 }
 
 
+def option_translated(option: dict) -> dict:
+    """One schema entry with its label and help in the reader's language, the rest as the API takes it."""
+    label, help_text = LABELS.get(option["name"], (option["label"], option["help"]))
+    return {**option, "label": str(label), "help": str(help_text) if help_text else option["help"]}
+
+
 def option_presented(option: dict) -> dict:
     """One schema entry with translated wording and the studio's grouping; the values stay as the API takes them."""
-    label, help_text = LABELS.get(option["name"], (option["label"], option["help"]))
-    presented = {**option, "label": str(label), "help": str(help_text) if help_text else option["help"]}
+    presented = option_translated(option)
     if option.get("choices"):
         presented["choices"] = [
             {"value": choice, "label": str(CHOICE_LABELS.get(choice, choice))}

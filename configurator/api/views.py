@@ -11,6 +11,7 @@ from config.exceptions import ApplicationError
 from config.parsers import INT64_MAX
 from configurator.api.orders import OrderOutputSerializer
 from configurator.fit_text import report_translated
+from configurator.option_text import option_translated
 from geometry import registry
 from configurator.models import DesignRevision, Order
 from configurator.selectors import (
@@ -41,7 +42,7 @@ from configurator.services import (
     revision_request_with_measurements,
 )
 from customers.services import customer_get_or_create_for_user
-from platform_api.caching import PublicCacheMixin
+from platform_api.caching import PublicCacheMixin, kept_in_shared_cache
 from platform_api.filters import ListFilters
 from platform_api.idempotency import idempotent
 from platform_api.pagination import list_response
@@ -58,7 +59,7 @@ class ProductOutputSerializer(serializers.Serializer):
     options = serializers.SerializerMethodField()
 
     def get_options(self, product) -> list[dict]:
-        return registry.option_schema(product.generator_key)
+        return [option_translated(option) for option in registry.option_schema(product.generator_key)]
 
 
 class ProductListFilters(ListFilters):
@@ -69,6 +70,7 @@ class ProductListFilters(ListFilters):
 class ProductListApi(PublicCacheMixin, APIView):
     permission_classes = [AllowAny]  # the catalogue is public
 
+    @kept_in_shared_cache
     def get(self, request):
         products = ProductListFilters.apply(request=request, queryset=product_list())
         return list_response(request=request, view=self, queryset=products, serializer_class=ProductOutputSerializer)
@@ -77,6 +79,7 @@ class ProductListApi(PublicCacheMixin, APIView):
 class ProductDetailApi(PublicCacheMixin, APIView):
     permission_classes = [AllowAny]
 
+    @kept_in_shared_cache
     def get(self, request, slug: str):
         return Response(ProductOutputSerializer(product_get(slug=slug)).data)
 
@@ -257,6 +260,7 @@ class ProductModelApi(PublicCacheMixin, APIView):
 
     permission_classes = [AllowAny]
 
+    @kept_in_shared_cache
     def get(self, request, slug: str):
         content = product_model_glb(product=product_get(slug=slug))
         response = HttpResponse(content, content_type="model/gltf-binary")
