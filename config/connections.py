@@ -23,9 +23,15 @@ class ConnectionsReturnedMiddleware:
             connections_return()
 
 
-def connections_return() -> None:
+def connections_return(*, before_wait: bool = False) -> None:
     """What request_finished does (close_old_connections), but not inside a transaction: a test's, which the test
-    client keeps open across its requests (it unhooks close_old_connections for that reason)."""
+    client keeps open across its requests (it unhooks close_old_connections for that reason). ``before_wait``: give
+    them back whatever their age, as a thread about to wait long does (configurator.quote_child), so that others
+    may use them meanwhile."""
     for connection in connections.all(initialized_only=True):
-        if not connection.in_atomic_block:
+        if connection.in_atomic_block:
+            continue
+        if before_wait:
+            connection.close()
+        else:
             connection.close_if_unusable_or_obsolete()

@@ -23,8 +23,8 @@ import os
 import threading
 
 from django.conf import settings
-from django.db import connections
 
+from config.connections import connections_return
 from config.priority import priority_lower
 
 _lock = threading.RLock()  # re-entered: a build is submitted while _building is held
@@ -93,13 +93,6 @@ def child_pid() -> int | None:
     return next(iter(processes), None)
 
 
-def _connections_release() -> None:
-    """Give this thread's database connections back (to the pool) before a wait; outside a transaction only."""
-    for connection in connections.all(initialized_only=True):
-        if not connection.in_atomic_block:
-            connection.close()
-
-
 def _build_submit(key: str, function, *arguments) -> concurrent.futures.Future:
     """The child's build under this key: the one already running for another request, or a new one."""
     with _lock:
@@ -119,7 +112,7 @@ def _build_forget(key: str, done: concurrent.futures.Future) -> None:
 def _in_child(key: str, function, *arguments):
     """``function(*arguments)`` in the child, shared by the requests that ask for ``key`` while it runs."""
     global _pool
-    _connections_release()
+    connections_return(before_wait=True)  # back to the pool while this thread waits for the child
     try:
         return _build_submit(key, function, *arguments).result()
     except concurrent.futures.process.BrokenProcessPool:  # the child died (killed, out of memory): a new one
