@@ -1,4 +1,5 @@
-"""ASGI entry point: HTTP through Django, WebSockets through Channels with the session user."""
+"""ASGI entry point: HTTP through Django (the catalogue's kept answers in front of it), WebSockets through Channels
+with the session user."""
 import os
 import threading
 
@@ -26,10 +27,11 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from configurator.routing import websocket_urlpatterns  # noqa: E402
+from platform_api.kept_answers import KeptAnswers  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": KeptAnswers(django_asgi_app),  # the catalogue's kept answers before Django
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

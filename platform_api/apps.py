@@ -6,3 +6,6 @@ class PlatformApiConfig(AppConfig):
 
     name = "platform_api"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from platform_api import receivers  # noqa: F401  (connects the token receivers)

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from rest_framework.test import APIClient
 
-from platform_api.caching import public_answers_expire
+from platform_api.kept_answers import public_answers_expire
 from tests.factories import CustomerFactory, ProductTemplateFactory, UserFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,7 +52,7 @@ def _fresh_attempt_counters(settings):
 @pytest.fixture(autouse=True)
 def _fresh_public_answers():
     """Each test's catalogue answers come from its own products: an earlier test's rolled back ones are not
-    saved or deleted anywhere, so nothing else would tell the kept answers (platform_api.caching) they are gone."""
+    saved or deleted anywhere, so nothing else would tell the kept answers (platform_api.kept_answers) they are gone."""
     public_answers_expire()
 
 

@@ -42,7 +42,7 @@ from configurator.services import (
     revision_request_with_measurements,
 )
 from customers.services import customer_get_or_create_for_user
-from platform_api.caching import PublicCacheMixin, kept_in_shared_cache
+from platform_api.caching import PublicCacheMixin
 from platform_api.filters import ListFilters
 from platform_api.idempotency import idempotent
 from platform_api.pagination import list_response
@@ -70,7 +70,6 @@ class ProductListFilters(ListFilters):
 class ProductListApi(PublicCacheMixin, APIView):
     permission_classes = [AllowAny]  # the catalogue is public
 
-    @kept_in_shared_cache
     def get(self, request):
         products = ProductListFilters.apply(request=request, queryset=product_list())
         return list_response(request=request, view=self, queryset=products, serializer_class=ProductOutputSerializer)
@@ -79,7 +78,6 @@ class ProductListApi(PublicCacheMixin, APIView):
 class ProductDetailApi(PublicCacheMixin, APIView):
     permission_classes = [AllowAny]
 
-    @kept_in_shared_cache
     def get(self, request, slug: str):
         return Response(ProductOutputSerializer(product_get(slug=slug)).data)
 
@@ -260,7 +258,6 @@ class ProductModelApi(PublicCacheMixin, APIView):
 
     permission_classes = [AllowAny]
 
-    @kept_in_shared_cache
     def get(self, request, slug: str):
         content = product_model_glb(product=product_get(slug=slug))
         response = HttpResponse(content, content_type="model/gltf-binary")

@@ -1,10 +1,18 @@
 """Public product answers carry an ETag and a 304 for a client that has them; the model is cached where every
 machine finds it (the shared cache), not on one machine's disk."""
+import json
+from typing import NamedTuple
+
 import pytest
+from asgiref.sync import async_to_sync
+from asgiref.testing import ApplicationCommunicator
 from django.core.cache import cache
+from django.core.signals import request_started
+from rest_framework.authtoken.models import Token
 
 from configurator.services import product_model_glb, product_models_warm
 from configurator.services.designs import product_model_cache_key
+from platform_api import kept_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -47,50 +55,154 @@ def test_an_unknown_api_address_is_a_json_404_and_a_page_keeps_html(api_client, 
     assert "text/html" in client.get("/no-such-page/")["Content-Type"]
 
 
-def test_a_catalogue_read_is_answered_from_the_shared_cache_without_the_database(
-        api_client, products, django_assert_num_queries):
-    first = api_client.get("/api/v1/products/")
-    with django_assert_num_queries(0):  # anonymous: no token to look up either
-        again = api_client.get("/api/v1/products/")
-        not_modified = api_client.get("/api/v1/products/", HTTP_IF_NONE_MATCH=first["ETag"])
-    assert again.status_code == 200 and again.content == first.content and again["ETag"] == first["ETag"]
-    assert again["Content-Type"] == first["Content-Type"] and again["Vary"] == first["Vary"]
-    assert not_modified.status_code == 304 and not_modified["ETag"] == first["ETag"]
-    assert "public" in not_modified["Cache-Control"]
+class Answer(NamedTuple):
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    through_django: bool  # Django's handler ran (its request_started signal was sent)
 
 
+def served(path: str, **headers: str) -> Answer:
+    """One GET through the ASGI application the web processes serve (config/asgi.py), kept answers in front. Its
+    view runs in a thread of its own, on a connection of its own: the tests that use it commit their data."""
+    from config.asgi import application
+
+    path, _, query = path.partition("?")
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
+             "headers": [(b"host", b"testserver"),
+                         *((name.replace("_", "-").encode(), value.encode()) for name, value in headers.items())],
+             "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
+
+    async def exchange():
+        communicator = ApplicationCommunicator(application, scope)
+        await communicator.send_input({"type": "http.request", "body": b""})
+        start = await communicator.receive_output(30)
+        body = b""
+        while True:
+            message = await communicator.receive_output(30)
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        await communicator.wait(30)  # the answer is kept after it is sent
+        await kept_answers.loop_connections_close()  # this exchange's event loop ends here
+        return start["status"], {name.decode().lower(): value.decode() for name, value in start["headers"]}, body
+
+    started = []
+
+    def count(**kwargs):
+        started.append(1)
+
+    request_started.connect(count, weak=False)
+    try:
+        return Answer(*async_to_sync(exchange)(), through_django=bool(started))
+    finally:
+        request_started.disconnect(count)
+
+
+ASGI = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _a_fresh_web_process():
+    """Each test as a web process that has not answered yet (it learns which paths may be kept as it answers)."""
+    kept_answers._keepable_paths.clear()
+
+
+@ASGI
+def test_a_catalogue_read_is_answered_before_django_as_django_answered_it(products):
+    for path in ("/api/v1/products/", "/api/v1/products/shoe/", "/api/products/insole/model.glb"):
+        taught = served(path)  # a web process's first answer for a path teaches it the path may be kept
+        status, first, body, through_django = served(path)
+        again = served(path)
+        not_modified = served(path, if_none_match=first["etag"])
+        assert through_django and not again.through_django and not not_modified.through_django
+        assert taught.body == body
+        assert (status, again[0], again[2]) == (200, 200, body) and body
+        assert again[1] == first  # every header the middleware added, as it left Django
+        assert "x-sartoria-kept" not in first and "x-content-type-options" in first
+        assert first["content-language"] == "en" and "public" in first["cache-control"]
+        assert not_modified[0] == 304 and not_modified[2] == b"" and not_modified[1]["etag"] == first["etag"]
+        assert "content-type" not in not_modified[1] and "Accept-Language" in not_modified[1]["vary"]
+        assert served(path, if_none_match='"something-else"')[2] == body
+
+
+@ASGI
 @pytest.mark.parametrize("change", ["rename", "delete"])
-def test_a_changed_product_shows_at_once(api_client, products, change):
-    before = api_client.get("/api/v1/products/").json()["results"]
-    assert api_client.get("/api/v1/products/shoe/").json()["name"] == "Shoe"
+def test_a_changed_product_shows_at_once(products, change):
+    before = json.loads(served("/api/v1/products/")[2])["results"]
+    assert json.loads(served("/api/v1/products/shoe/")[2])["name"] == "Shoe"
     if change == "rename":
         products["shoe"].name = "Sandal"
         products["shoe"].save()
     else:
         products["shoe"].delete()
-    after = api_client.get("/api/v1/products/").json()["results"]
+    after = json.loads(served("/api/v1/products/")[2])["results"]
     assert {item["slug"]: item["name"] for item in before} == {"insole": "Insole", "shoe": "Shoe"}
     assert {item["slug"]: item["name"] for item in after} == (
         {"insole": "Insole", "shoe": "Sandal"} if change == "rename" else {"insole": "Insole"})
-    detail = api_client.get("/api/v1/products/shoe/")
-    assert (detail.status_code, detail.json().get("name")) == ((200, "Sandal") if change == "rename" else (404, None))
+    status, _headers, body, _ = served("/api/v1/products/shoe/")
+    assert (status, json.loads(body).get("name")) == ((200, "Sandal") if change == "rename" else (404, None))
 
 
-def test_each_language_keeps_its_own_answer(api_client, products):
-    english = api_client.get("/api/v1/products/insole/", HTTP_ACCEPT_LANGUAGE="en")
-    italian = api_client.get("/api/v1/products/insole/", HTTP_ACCEPT_LANGUAGE="it")
-    assert italian["Content-Language"] == "it" and english["Content-Language"] == "en"
-    labels = {language: {option["name"]: option["label"] for option in answer.json()["options"]}
-              for language, answer in (("en", english), ("it", italian))}
-    assert labels["en"]["toe_allowance_mm"] == "Toe room" and labels["it"]["toe_allowance_mm"] == "Spazio per le dita"
-    assert api_client.get("/api/v1/products/insole/", HTTP_ACCEPT_LANGUAGE="en").content == english.content
-    assert api_client.get("/api/v1/products/insole/", HTTP_ACCEPT_LANGUAGE="it").content == italian.content
+@ASGI
+def test_each_language_keeps_its_own_answer(products):
+    answers = {}
+    for language, header, cookie in (("en", "en", ""), ("it", "it", ""), ("it", "en", "django_language=it")):
+        for _ in range(2):  # computed, then kept
+            status, headers, body, _ = served("/api/v1/products/insole/", accept_language=header, cookie=cookie)
+            labels = {option["name"]: option["label"] for option in json.loads(body)["options"]}
+            assert (status, headers["content-language"]) == (200, language)
+            answers.setdefault(language, labels)
+            assert labels == answers[language]
+    assert answers["en"]["toe_allowance_mm"] == "Toe room" and answers["it"]["toe_allowance_mm"] == "Spazio per le dita"
 
 
-def test_a_bad_token_is_refused_though_the_answer_is_kept(api_client, products):
-    assert api_client.get("/api/v1/products/").status_code == 200
-    refused = api_client.get("/api/v1/products/", HTTP_AUTHORIZATION="Token not-a-token")
-    assert refused.status_code == 403 and "results" not in refused.json()  # as before it was kept
+@ASGI
+def test_a_kept_answer_honours_a_token_only_while_django_would(products, shopper):
+    token = Token.objects.create(user=shopper)
+    auth = f"Token {token.key}"
+    served("/api/v1/products/")  # teaches the path
+    assert served("/api/v1/products/", authorization=auth).through_django  # Django accepts the token: recorded
+    again = served("/api/v1/products/", authorization=auth)
+    assert again.status == 200 and not again.through_django
+    refused = served("/api/v1/products/", authorization="Token not-a-token")
+    assert refused[0] == 403 and b"results" not in refused[2]
+    other_kind = served("/api/v1/products/", authorization="Basic ZGVtbzpkZW1v")  # the API takes no Basic
+    assert other_kind.status == 200 and other_kind.through_django
+    token.delete()  # DELETE /api/auth/token/
+    assert served("/api/v1/products/", authorization=auth)[0] == 403
+    kept_again = Token.objects.create(user=shopper)
+    assert [served("/api/v1/products/", authorization=f"Token {kept_again.key}")[0] for _ in range(2)] == [200, 200]
+    shopper.is_active = False
+    shopper.save()
+    assert served("/api/v1/products/", authorization=f"Token {kept_again.key}")[0] == 403
+
+
+@ASGI
+def test_a_signed_in_reader_gets_the_kept_catalogue(products, shopper, client):
+    client.force_login(shopper)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    served("/api/v1/products/", cookie=cookie)  # teaches the path
+    first = served("/api/v1/products/", cookie=cookie)
+    assert first.status == 200 and len(json.loads(first.body)["results"]) == 2
+    again = served("/api/v1/products/", cookie=cookie)  # the catalogue is the same for everyone
+    assert again.body == first.body and not again.through_django
+
+
+@ASGI
+def test_without_redis_django_answers_everything(products, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    answers = [served("/api/v1/products/") for _ in range(2)]
+    assert [(answer.status, answer.through_django) for answer in answers] == [(200, True), (200, True)]
+    assert answers[0].body == answers[1].body and len(json.loads(answers[0].body)["results"]) == 2
+
+
+@ASGI
+def test_a_filtered_list_is_computed_each_time(products):
+    for query, slugs in (("q=sho", ["shoe"]), ("q=ins", ["insole"]), ("q=sho", ["shoe"])):
+        answer = served(f"/api/v1/products/?{query}")
+        assert [item["slug"] for item in json.loads(answer.body)["results"]] == slugs and answer.through_django
 
 
 def test_the_browsable_page_shows_each_user_their_own_name(client, products, shopper, other_shopper):
@@ -99,8 +211,3 @@ def test_the_browsable_page_shows_each_user_their_own_name(client, products, sho
         page = client.get("/api/v1/products/", HTTP_ACCEPT="text/html").content.decode()
         assert user.username in page
     assert shopper.username not in page
-
-
-def test_a_filtered_list_is_computed_each_time(api_client, products):
-    assert [item["slug"] for item in api_client.get("/api/v1/products/?q=sho").json()["results"]] == ["shoe"]
-    assert [item["slug"] for item in api_client.get("/api/v1/products/?q=ins").json()["results"]] == ["insole"]
