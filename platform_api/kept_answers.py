@@ -102,9 +102,17 @@ def _language_cookie(scope) -> str:
     return ""
 
 
+def _proxy_scheme_header() -> bytes:
+    """The header a proxy names the scheme in (settings.SECURE_PROXY_SSL_HEADER): Django builds addresses with it."""
+    meta_name = (getattr(settings, "SECURE_PROXY_SSL_HEADER", None) or ("",))[0]
+    return meta_name.removeprefix("HTTP_").replace("_", "-").lower().encode()
+
+
 def _answer_key(scope) -> str:
-    parts = (scope.get("scheme", "http"), _header(scope, b"host").decode("latin-1"), scope["path"],
-             _header(scope, b"accept-language").decode("latin-1"), _language_cookie(scope))
+    """The answer's addresses are absolute (scheme and host) and its labels translated: all of it is in the key."""
+    proxy_scheme = _header(scope, _proxy_scheme_header()) if _proxy_scheme_header() else b""
+    parts = (scope.get("scheme", "http"), proxy_scheme.decode("latin-1"), _header(scope, b"host").decode("latin-1"),
+             scope["path"], _header(scope, b"accept-language").decode("latin-1"), _language_cookie(scope))
     return "kept-answer:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

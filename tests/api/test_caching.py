@@ -13,6 +13,10 @@ from rest_framework.authtoken.models import Token
 from configurator.services import product_model_glb, product_models_warm
 from configurator.services.designs import product_model_cache_key
 from platform_api import kept_answers
+from platform_api.pagination import ApiPagination
+from tests.factories import ProductTemplateFactory
+
+PAGE_SIZE = ApiPagination.page_size
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +74,8 @@ def served(path: str, **headers: str) -> Answer:
     path, _, query = path.partition("?")
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
              "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
-             "headers": [(b"host", b"testserver"),
-                         *((name.replace("_", "-").encode(), value.encode()) for name, value in headers.items())],
+             "headers": [(name.replace("_", "-").encode(), value.encode())
+                         for name, value in {"host": "testserver", **headers}.items()],
              "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
 
     async def exchange():
@@ -156,6 +160,20 @@ def test_each_language_keeps_its_own_answer(products):
             answers.setdefault(language, labels)
             assert labels == answers[language]
     assert answers["en"]["toe_allowance_mm"] == "Toe room" and answers["it"]["toe_allowance_mm"] == "Spazio per le dita"
+
+
+@ASGI
+def test_an_answer_is_kept_per_host_and_scheme_as_its_addresses_are(products, settings):
+    """A catalogue longer than a page links its next page by an absolute address."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "shop.example"]
+    for number in range(PAGE_SIZE):
+        ProductTemplateFactory(slug=f"insole-{number}", name=f"Insole {number}")
+    served("/api/v1/products/")  # teaches the path
+    for _ in range(2):
+        for host, proto in (("testserver", "http"), ("testserver", "https"), ("shop.example", "https")):
+            answer = served("/api/v1/products/", host=host, x_forwarded_proto=proto)
+            assert json.loads(answer.body)["next"] == f"{proto}://{host}/api/v1/products/?page=2"
 
 
 @ASGI
