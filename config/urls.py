@@ -40,6 +40,7 @@ urlpatterns = [
     path("production/revisions/export/", production_pages.production_revisions_export,
          name="production-revisions-export"),
     path("healthz", pages.healthz, name="healthz"),
+    path("favicon.ico", pages.favicon, name="favicon"),
     path("s/<str:token>/", pages.design_shared, name="design-shared"),
     path("measuring/", TemplateView.as_view(template_name="configurator/measuring.html"), name="measuring-guide"),
     path("profile/", account_pages.profile, name="profile"),

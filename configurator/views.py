@@ -1,7 +1,8 @@
 """Server-rendered pages. Each one reads through selectors; all writes go through the API."""
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 
@@ -29,6 +30,14 @@ from customers.selectors import (
 
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": True})
+
+
+SITE_ICON = "img/sartoria.svg"  # templates/base.html links the same file (tests/configurator/test_pages.py)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name no icon (the API's JSON, files): the site's own icon."""
+    return redirect(static(SITE_ICON), permanent=True)
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -57,3 +57,10 @@ def test_italian_studio_keeps_numbers_machine_readable(client, shopper, products
     assert studio["feet"]["left"]["length_mm"] == 273.5
     assert next(o for o in studio["options"] if o["name"] == "thickness_mm")["value"] == 4.0
     assert studio["measurement_sets"][0]["size"]["sizes"]["eu"]["label"]
+
+
+def test_a_browser_asking_for_favicon_ico_gets_the_icon_every_page_links(client, products):
+    home = client.get("/").content.decode()
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 301 and f'<link rel="icon" href="{answer["Location"]}"' in home
+    assert client.get(answer["Location"]).status_code == 200
