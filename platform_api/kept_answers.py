@@ -11,7 +11,8 @@ looked up only once an answer for it was marked in this process (that first answ
 was computed in was not read before it).
 
 What stays exactly as through Django:
-- the language: an answer is kept per host, path, ``Accept-Language`` header and language cookie (its ``Vary``);
+- what it varies on: an answer is kept per scheme, host, path, ``Accept`` and ``Accept-Language`` header and
+  language cookie (its ``Vary``; the rest of the cookie does not change it);
 - a 304 for a client with the ETag, without reading the body;
 - a token is honoured only once Django accepted it: its first request runs through Django, whose answer records it
   for the token's remaining lifetime (at most ``ANSWER_KEPT_S``); a token revoked or a user made inactive is
@@ -109,10 +110,12 @@ def _proxy_scheme_header() -> bytes:
 
 
 def _answer_key(scope) -> str:
-    """The answer's addresses are absolute (scheme and host) and its labels translated: all of it is in the key."""
+    """Everything the answer depends on: its addresses are absolute (scheme and host), its format is negotiated
+    (``Accept``: a browser's HTML page is never kept) and its labels translated (language)."""
     proxy_scheme = _header(scope, _proxy_scheme_header()) if _proxy_scheme_header() else b""
     parts = (scope.get("scheme", "http"), proxy_scheme.decode("latin-1"), _header(scope, b"host").decode("latin-1"),
-             scope["path"], _header(scope, b"accept-language").decode("latin-1"), _language_cookie(scope))
+             scope["path"], _header(scope, b"accept").decode("latin-1"),
+             _header(scope, b"accept-language").decode("latin-1"), _language_cookie(scope))
     return "kept-answer:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

@@ -217,6 +217,14 @@ def test_without_redis_django_answers_everything(products, settings):
 
 
 @ASGI
+def test_a_browser_opening_the_address_gets_the_browsable_page_after_json_was_kept(products):
+    for _ in range(3):
+        assert served("/api/v1/products/", accept="application/json").headers["content-type"] == "application/json"
+    page = served("/api/v1/products/", accept="text/html,application/xhtml+xml")
+    assert page.headers["content-type"].startswith("text/html") and page.through_django
+
+
+@ASGI
 def test_a_filtered_list_is_computed_each_time(products):
     for query, slugs in (("q=sho", ["shoe"]), ("q=ins", ["insole"]), ("q=sho", ["shoe"])):
         answer = served(f"/api/v1/products/?{query}")
