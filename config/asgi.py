@@ -3,12 +3,11 @@ with the session user."""
 import os
 import threading
 
-from django.core.asgi import get_asgi_application
-
+from config.asgi_handler import sync_chain_asgi_application
 from config.webserver import daphne_limit_request_bodies, startup_heap_freeze
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-django_asgi_app = get_asgi_application()
+django_asgi_app = sync_chain_asgi_application()
 
 from customers.services import REQUEST_BODY_MAX_BYTES  # noqa: E402
 

@@ -1,13 +1,9 @@
 """Public product answers carry an ETag and a 304 for a client that has them; the model is cached where every
 machine finds it (the shared cache), not on one machine's disk."""
 import json
-from typing import NamedTuple
 
 import pytest
-from asgiref.sync import async_to_sync
-from asgiref.testing import ApplicationCommunicator
 from django.core.cache import cache
-from django.core.signals import request_started
 from rest_framework.authtoken.models import Token
 
 from configurator.services import product_model_glb, product_models_warm
@@ -15,6 +11,7 @@ from configurator.services.designs import product_model_cache_key
 from platform_api import kept_answers
 from platform_api.pagination import ApiPagination
 from tests.factories import ProductTemplateFactory
+from tests.served import served
 
 PAGE_SIZE = ApiPagination.page_size
 
@@ -57,51 +54,6 @@ def test_an_unknown_api_address_is_a_json_404_and_a_page_keeps_html(api_client, 
     assert response.json() == {"detail": "Not found."}
     assert client.get("/no-such-page/").status_code == 404
     assert "text/html" in client.get("/no-such-page/")["Content-Type"]
-
-
-class Answer(NamedTuple):
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    through_django: bool  # Django's handler ran (its request_started signal was sent)
-
-
-def served(path: str, **headers: str) -> Answer:
-    """One GET through the ASGI application the web processes serve (config/asgi.py), kept answers in front. Its
-    view runs in a thread of its own, on a connection of its own: the tests that use it commit their data."""
-    from config.asgi import application
-
-    path, _, query = path.partition("?")
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-             "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
-             "headers": [(name.replace("_", "-").encode(), value.encode())
-                         for name, value in {"host": "testserver", **headers}.items()],
-             "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
-
-    async def exchange():
-        communicator = ApplicationCommunicator(application, scope)
-        await communicator.send_input({"type": "http.request", "body": b""})
-        start = await communicator.receive_output(30)
-        body = b""
-        while True:
-            message = await communicator.receive_output(30)
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        await communicator.wait(30)  # the answer is kept after it is sent
-        await kept_answers.loop_connections_close()  # this exchange's event loop ends here
-        return start["status"], {name.decode().lower(): value.decode() for name, value in start["headers"]}, body
-
-    started = []
-
-    def count(**kwargs):
-        started.append(1)
-
-    request_started.connect(count, weak=False)
-    try:
-        return Answer(*async_to_sync(exchange)(), through_django=bool(started))
-    finally:
-        request_started.disconnect(count)
 
 
 ASGI = pytest.mark.django_db(transaction=True)
