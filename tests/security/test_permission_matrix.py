@@ -39,6 +39,7 @@ PRODUCTION = {"production", "admin"}
 MATRIX = {
     "home": {"GET": EVERYONE},
     "healthz": {"GET": EVERYONE},
+    "favicon": {"GET": EVERYONE},
     "measuring-guide": {"GET": EVERYONE},
     "configure": {"GET": SIGNED_IN},  # anonymous visitors are asked to log in or start as a guest
     "design-list": {"GET": SIGNED_IN},
