@@ -108,3 +108,31 @@ def test_links_inside_a_v1_answer_point_at_v1_and_legacy_at_legacy(api_client, s
 
 def test_an_unknown_version_is_a_404(api_client, products):
     assert api_client.get("/api/v2/products/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/v1/designs/", "/api/v1/orders/", "/api/v1/designs/{design}/revisions/"])
+def test_a_list_costs_the_same_queries_for_one_item_as_for_many(api_client, shopper, products, path,
+                                                                  django_assert_max_num_queries):
+    """No query per item (an N+1): a shopper with a long history waits no longer than a new one."""
+    from configurator.services import order_place
+    from tests.configurator.order_helpers import done_revision
+
+    def grow(count: int):
+        for _ in range(count):
+            revision = done_revision(customer=shopper.customer, product=products["insole"])
+            order_place(design=revision.design, revision=revision, actor=shopper)
+        return revision.design
+
+    token = api_client.post("/api/auth/token/", {"username": shopper.username, "password": "correct horse battery"},
+                            format="json").json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    design = grow(1)
+    with django_assert_max_num_queries(99) as one:
+        assert api_client.get(path.format(design=design.pk)).status_code == 200
+    design = grow(6)
+    for number in range(2, 7):
+        _revision(design, number, DesignRevision.Status.DONE)
+    with django_assert_max_num_queries(len(one.captured_queries)) as many:
+        answer = api_client.get(path.format(design=design.pk)).json()
+    assert answer["count"] >= 6
+    assert len(many.captured_queries) == len(one.captured_queries)
