@@ -7,7 +7,9 @@ def design_progress_group(design_id: int) -> str:
     return f"design-progress.{design_id}"  # group names are ASCII and under 100 characters
 
 
-def progress_send(*, design_id: int, revision_id: int, status: str, stage: str, fraction: float, detail: str = "", models_ready: bool = False, side: str = "") -> None:
+def progress_send(*, design_id: int, revision_id: int, status: str, stage: str, fraction: float, detail: str = "",
+                  models_ready: bool = False, side: str = "", announcement: dict | None = None) -> None:
+    """`announcement`: the revision's (selectors.revision_announcement_presented), when the caller has just read it."""
     channel_layer = get_channel_layer()
     if channel_layer is None:
         return
@@ -25,7 +27,7 @@ def progress_send(*, design_id: int, revision_id: int, status: str, stage: str, 
             "models_ready": models_ready,
             "side": side,
             # every message of a revision says who asked for it (the store's associate, the owner...) and when
-            **revision_announcement_get(revision_id=revision_id),
+            **(announcement if announcement is not None else revision_announcement_get(revision_id=revision_id)),
         },
     )
 

@@ -105,9 +105,17 @@ def revision_requested_by_presented(*, revision: DesignRevision) -> dict:
     return {"channel": revision.requested_channel, "name": name}
 
 
+def revision_for_announcement_get(*, revision_id: int) -> DesignRevision | None:
+    return DesignRevision.objects.select_related("requested_by").filter(pk=revision_id).first()
+
+
 def revision_announcement_get(*, revision_id: int) -> dict:
     """What every progress message of a revision carries about its request (empty if the revision is gone)."""
-    revision = DesignRevision.objects.select_related("requested_by").filter(pk=revision_id).first()
+    return revision_announcement_presented(revision=revision_for_announcement_get(revision_id=revision_id))
+
+
+def revision_announcement_presented(*, revision: DesignRevision | None) -> dict:
+    """The announcement of a revision read with revision_for_announcement_get."""
     if revision is None:
         return {}
     return {

@@ -63,8 +63,8 @@ def idempotency_call(*, user, key: str, fingerprint: str, method: str, path: str
     (an exception, a 5xx), its row rolls back or is removed and the key can be used again.
     """
     now = timezone.now()
-    IdempotencyKey.objects.filter(user=user, key=key, expires_at__lte=now).delete()
     with transaction.atomic():
+        IdempotencyKey.objects.filter(user=user, key=key, expires_at__lte=now).delete()  # an expired key is new again
         try:
             with transaction.atomic():
                 record = IdempotencyKey.objects.create(

@@ -38,6 +38,7 @@ from configurator.models import (
     RevisionFile,
 )
 from configurator.progress import customer_access_changed_send, progress_send
+from configurator.selectors import revision_announcement_presented, revision_for_announcement_get
 from customers.selectors import (
     measurement_set_feet,
     measurement_set_list,
@@ -194,14 +195,15 @@ def design_access_changed_announce(*, customer_id: int) -> None:
 
 
 def revision_requested_announce(*, design_id: int, revision_id: int) -> None:
-    status = DesignRevision.objects.filter(pk=revision_id).values_list("status", flat=True).first()
+    revision = revision_for_announcement_get(revision_id=revision_id)  # its status and announcement in one read
+    status = revision.status if revision is not None else None
     if status is None or status == DesignRevision.Status.RUNNING:
         # A worker that already started says so itself, with who asked; our 2 % sent after its first stage
         # would move the watchers' bar backwards.
         return
     finished = status in (DesignRevision.Status.DONE, DesignRevision.Status.FAILED)
     progress_send(design_id=design_id, revision_id=revision_id, status=status, stage="requested",
-                  fraction=1.0 if finished else 0.02)
+                  fraction=1.0 if finished else 0.02, announcement=revision_announcement_presented(revision=revision))
 
 
 @transaction.atomic
