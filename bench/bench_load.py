@@ -4,7 +4,8 @@ several daphne processes, PostgreSQL, a Redis server and two Celery worker proce
 database (dropped afterwards). Then: how many progress WebSockets one daphne process holds open.
 
 Prints requests per second, p50/p95/p99 and errors per request kind, the reads' p95 (target under 200 ms with 200
-concurrent shoppers, no error), and the sockets held (target 1,000 on one process). Asserts nothing.
+concurrent shoppers, no error), the cores each role used meanwhile (web, quote children, workers, the load
+generator, Redis, PostgreSQL), and the sockets held (target 1,000 on one process). Asserts nothing.
 
     .venv/bin/python bench/bench_load.py [--users 200] [--web 2] [--run-time 60] [--warm-up 0] [--sockets 1000]
         [--database postgres://postgres@127.0.0.1:5432/postgres]
@@ -136,6 +137,34 @@ async def sockets_hold(url: str, design_ids: list[int], cookie: str, count: int,
     return len(opened), alive, open_time
 
 
+ROLES = (("daphne", "web"), ("forkserver", "quote child"), ("celery", "workers"), ("locust", "load generator"),
+         ("redis-server", "redis"), ("postgres", "postgres"))
+
+
+def cpu_by_role() -> dict[str, float]:
+    """CPU seconds used so far by every process of each role on this machine (children included, as /proc counts a
+    process's own time only; a process that ended is missing, so sample while the load runs)."""
+    used: dict[str, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        role = next((label for needle, label in ROLES if needle in command), None)
+        if role is not None:
+            used[role] = used.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+def cpu_print(before: dict[str, float], after: dict[str, float], seconds: float) -> None:
+    cores = {role: (after.get(role, 0.0) - before.get(role, 0.0)) / seconds for role in after}
+    print("cores used (of " + str(os.cpu_count()) + "): " + ", ".join(
+        f"{role} {value:.2f}" for role, value in sorted(cores.items(), key=lambda item: -item[1])) +
+          f"; all {sum(cores.values()):.2f}", flush=True)
+
+
 def stats_print(csv_path: Path, run_time_s: float) -> None:
     rows = list(csv.DictReader(csv_path.open()))
     print(f"\n{'request':<22}{'count':>8}{'errors':>8}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
@@ -204,12 +233,20 @@ def main() -> None:
               f"{arguments.web} daphne processes, 2 Celery workers, PostgreSQL, Redis", flush=True)
 
         def load_run(name: str, run_time_s: int) -> None:
-            subprocess.run(
+            locust = subprocess.Popen(
                 [str(Path(PYTHON).with_name("locust")), "-f", str(BASE_DIR / "bench" / "locustfile.py"), "--headless",
                  "--users", str(arguments.users + watchers), "--spawn-rate", "50", "--run-time", f"{run_time_s}s",
-                 "--csv", str(folder / name), "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10"],
-                cwd=BASE_DIR, env=load_env, check=False, stdout=subprocess.DEVNULL,
-                stderr=open(folder / f"{name}.log", "wb"))
+                 "--csv", str(folder / name), "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10",
+                 # the figures start once every shopper has arrived (220 in 4.4 s, each starting at once: a crowd
+                 # no shop sees twice a minute); the spawn's own seconds are in the history CSV
+                 "--reset-stats"],
+                cwd=BASE_DIR, env=load_env, stdout=subprocess.DEVNULL, stderr=open(folder / f"{name}.log", "wb"))
+            # where the CPU went while every shopper was running: from 5 s in (spawned) to 2 s before the end
+            time.sleep(5)
+            before, sampled_at = cpu_by_role(), time.monotonic()
+            time.sleep(max(1, run_time_s - 7))
+            after, sampled_s = cpu_by_role(), time.monotonic() - sampled_at
+            locust.wait()
             rows = {row["Name"]: row for row in csv.DictReader((folder / f"{name}_stats.csv").open())}
             stats_print(folder / f"{name}_stats.csv", run_time_s)
             reads = [rows[name] for name in READS if name in rows]
@@ -218,6 +255,7 @@ def main() -> None:
             print(f"\n{name}: reads' worst p95 {worst_read_p95:.0f} ms (target < 200); all requests: "
                   f"{float(total['Requests/s']):.1f} req/s, {total['Failure Count']} errors of {total['Request Count']}",
                   flush=True)
+            cpu_print(before, after, sampled_s)
 
         if arguments.warm_up:
             # a cold start first (every quote a shape not built yet, models not cached), then the same load measured
