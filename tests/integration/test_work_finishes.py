@@ -108,6 +108,8 @@ def test_a_build_runs_below_the_web_server_though_its_worker_leads_a_session_of_
         19, os.getpriority(os.PRIO_PROCESS, stack.web.pid) + settings.SARTORIA_WORKER_NICE)
     # on a kernel with autogroup scheduling the worker's session as a whole runs lower (None: no autogroups)
     assert autogroup_nice(child) in (None, settings.SARTORIA_WORKER_NICE)
+    # and the build's thread yields the CPU to a woken page at once (SCHED_IDLE), while the web server's does not
+    assert os.sched_getscheduler(child) == os.SCHED_IDLE != os.sched_getscheduler(stack.web.pid)
     stack.fault("")
     assert revision_wait(body["id"]).status == DesignRevision.Status.DONE
     stack.worker_stop(worker)
