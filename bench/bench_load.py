@@ -141,20 +141,24 @@ ROLES = (("daphne", "web"), ("forkserver", "quote child"), ("celery", "workers")
          ("redis-server", "redis"), ("postgres", "postgres"))
 
 
+def process_cpu_seconds(pid: int | str) -> float:
+    """User + system CPU seconds the process has used, its own threads only (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_by_role() -> dict[str, float]:
     """CPU seconds used so far by every process of each role on this machine (children included, as /proc counts a
     process's own time only; a process that ended is missing, so sample while the load runs)."""
     used: dict[str, float] = {}
-    tick = os.sysconf("SC_CLK_TCK")
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for process in Path("/proc").glob("[0-9]*"):
         try:
-            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (process / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            role = next((label for needle, label in ROLES if needle in command), None)
+            if role is not None:
+                used[role] = used.get(role, 0.0) + process_cpu_seconds(process.name)
         except OSError:
-            continue
-        role = next((label for needle, label in ROLES if needle in command), None)
-        if role is not None:
-            used[role] = used.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+            continue  # ended meanwhile
     return used
 
 

@@ -24,7 +24,7 @@ import requests
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR / "bench"))
-from bench_load import PYTHON, database_create, free_port, manage, wait_for  # noqa: E402
+from bench_load import PYTHON, database_create, free_port, manage, process_cpu_seconds, wait_for  # noqa: E402
 
 PATHS = ("/healthz", "/api/v1/products/", "/api/v1/products/insole/", "/api/v1/products/insole/model.glb",
          "/api/v1/designs/")
@@ -33,11 +33,6 @@ SERVERS = {
     "uvicorn": lambda port: [PYTHON, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
                              "--log-level", "warning", "config.asgi:application"],
 }
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -86,9 +81,9 @@ def main() -> None:
         with ThreadPoolExecutor(arguments.clients) as pool:
             for path in arguments.paths.split(","):
                 list(pool.map(get, [path] * 50))  # warm: caches, the model, the pool's connections
-                before, started = cpu_seconds(server.pid), time.perf_counter()
+                before, started = process_cpu_seconds(server.pid), time.perf_counter()
                 times = sorted(pool.map(get, [path] * arguments.requests))
-                wall, used = time.perf_counter() - started, cpu_seconds(server.pid) - before
+                wall, used = time.perf_counter() - started, process_cpu_seconds(server.pid) - before
                 print(f"{path:<38}{1000 * used / len(times):>15.1f}{1000 * times[len(times) // 2]:>9.1f}"
                       f"{1000 * times[int(0.95 * len(times))]:>9.1f}{len(times) / wall:>8.0f}", flush=True)
     finally:
